@@ -1,0 +1,296 @@
+package cognism
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the vendor's production API.
+const DefaultBaseURL = "http://api.cognism.io"
+
+// maxBody caps how much of a success response body is read.
+const maxBody = 64 << 20
+
+// Credentials are the two secrets the vendor issues to an account.
+type Credentials struct {
+	AccessToken string
+	SecretKey   string
+}
+
+// IsZero reports whether neither credential is set.
+func (c Credentials) IsZero() bool {
+	return c.AccessToken == "" && c.SecretKey == ""
+}
+
+type credentialsKey struct{}
+
+// WithCredentials returns a context whose calls use creds instead of the
+// client's default credentials.
+func WithCredentials(ctx context.Context, creds Credentials) context.Context {
+	return context.WithValue(ctx, credentialsKey{}, creds)
+}
+
+// CredentialsFromContext returns the credentials set by WithCredentials.
+func CredentialsFromContext(ctx context.Context) (Credentials, bool) {
+	creds, ok := ctx.Value(credentialsKey{}).(Credentials)
+	return creds, ok
+}
+
+// Client calls the Cognism REST API. It is safe for concurrent use.
+type Client struct {
+	baseURL     *url.URL
+	httpClient  *http.Client
+	credentials Credentials
+	retry       RetryPolicy
+	userAgent   string
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithHTTPClient sets the HTTP client used for every call.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) { c.httpClient = hc }
+}
+
+// WithDefaultCredentials sets the credentials used when the context carries
+// none.
+func WithDefaultCredentials(creds Credentials) Option {
+	return func(c *Client) { c.credentials = creds }
+}
+
+// WithRetryPolicy replaces DefaultRetryPolicy.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *Client) { c.retry = p }
+}
+
+// WithUserAgent sets the User-Agent header of every call.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) { c.userAgent = ua }
+}
+
+// NewClient returns a client for the API at baseURL, which may carry a path
+// prefix (such as http://127.0.0.1:8080/sandbox). An empty baseURL means
+// DefaultBaseURL.
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("cognism: invalid base URL %q: %w", baseURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("cognism: invalid base URL %q: scheme must be http or https", baseURL)
+	}
+
+	c := &Client{
+		baseURL:    u,
+		httpClient: http.DefaultClient,
+		retry:      DefaultRetryPolicy,
+		userAgent:  "cognism-graphql-gateway",
+	}
+	for _, opt := range opts {
+		opt(c)
+	}
+	return c, nil
+}
+
+// BaseURL returns the API base URL the client calls.
+func (c *Client) BaseURL() string {
+	return c.baseURL.String()
+}
+
+// credentialsFor returns the context's credentials, else the default.
+func (c *Client) credentialsFor(ctx context.Context) Credentials {
+	if creds, ok := CredentialsFromContext(ctx); ok && !creds.IsZero() {
+		return creds
+	}
+	return c.credentials
+}
+
+// authStyle is how an endpoint reads credentials.
+type authStyle int
+
+const (
+	authHeader authStyle = iota // X-API-AccessToken / X-API-SecretKey headers
+	authQuery                   // accessToken / secretKey query parameters
+)
+
+// endpoint describes one upstream operation.
+type endpoint struct {
+	method   string
+	template string // such as "/api/v1/company/{name}", for error messages
+	auth     authStyle
+}
+
+func (e endpoint) String() string {
+	return e.method + " " + e.template
+}
+
+// call is one request to send: the endpoint, its escaped path and its query.
+type call struct {
+	endpoint
+	path  string // escaped path below the base URL
+	query url.Values
+	body  any // JSON-encoded when not nil
+}
+
+// newRequest builds the HTTP request for a call with the context's
+// credentials applied in the endpoint's style.
+func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
+	u := *c.baseURL
+	u.RawPath = c.baseURL.EscapedPath() + cl.path
+	unescaped, err := url.PathUnescape(u.RawPath)
+	if err != nil {
+		return nil, fmt.Errorf("cognism: invalid path %q: %w", cl.path, err)
+	}
+	u.Path = unescaped
+
+	query := url.Values{}
+	for k, v := range cl.query {
+		query[k] = v
+	}
+	creds := c.credentialsFor(ctx)
+	if cl.auth == authQuery {
+		setIfPresent(query, "accessToken", creds.AccessToken)
+		setIfPresent(query, "secretKey", creds.SecretKey)
+	}
+	u.RawQuery = query.Encode()
+
+	var body io.Reader
+	if cl.body != nil {
+		data, err := json.Marshal(cl.body)
+		if err != nil {
+			return nil, fmt.Errorf("cognism: encoding body of %s: %w", cl.endpoint, err)
+		}
+		body = bytes.NewReader(data)
+	}
+
+	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("cognism: building %s: %w", cl.endpoint, redactError(err))
+	}
+	if cl.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json, text/plain, text/csv")
+	req.Header.Set("User-Agent", c.userAgent)
+	if cl.auth == authHeader {
+		setHeaderIfPresent(req.Header, "X-API-AccessToken", creds.AccessToken)
+		setHeaderIfPresent(req.Header, "X-API-SecretKey", creds.SecretKey)
+	}
+	return req, nil
+}
+
+func setIfPresent(q url.Values, key, value string) {
+	if value != "" {
+		q.Set(key, value)
+	}
+}
+
+func setHeaderIfPresent(h http.Header, key, value string) {
+	if value != "" {
+		h.Set(key, value)
+	}
+}
+
+// do sends a call under the retry policy and returns the body of the 2xx
+// response, which the caller closes.
+func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
+	var totalWait int64
+	for attempt := 1; ; attempt++ {
+		req, err := c.newRequest(ctx, cl)
+		if err != nil {
+			return nil, err
+		}
+
+		resp, err := c.httpClient.Do(req)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			if !c.retry.shouldRetry(ctx, cl.method, attempt, 0, err) {
+				return nil, fmt.Errorf("cognism: %s: %w", cl.endpoint, redactError(err))
+			}
+			if err := c.wait(ctx, attempt, 0, &totalWait); err != nil {
+				return nil, fmt.Errorf("cognism: %s: giving up after %d attempts: %w",
+					cl.endpoint, attempt, redactError(err))
+			}
+			continue
+		}
+
+		apiErr := CheckResponse(resp)
+		if apiErr == nil {
+			return resp, nil
+		}
+		resp.Body.Close()
+
+		if !c.retry.shouldRetry(ctx, cl.method, attempt, resp.StatusCode, nil) {
+			return nil, apiErr
+		}
+		var typed *APIError
+		errors.As(apiErr, &typed)
+		if err := c.wait(ctx, attempt, typed.RetryAfter, &totalWait); err != nil {
+			return nil, apiErr
+		}
+	}
+}
+
+// wait sleeps before the next retry, failing when the context ends or the
+// policy's total wait would be exceeded.
+func (c *Client) wait(ctx context.Context, attempt int, retryAfter time.Duration, total *int64) error {
+	d := c.retry.backoff(attempt, retryAfter)
+	if c.retry.MaxTotalWait > 0 && time.Duration(*total)+d > c.retry.MaxTotalWait {
+		return errRetryBudget
+	}
+	*total += int64(d)
+	return sleep(ctx, d)
+}
+
+var errRetryBudget = errors.New("retry wait budget exhausted")
+
+// getJSON sends a call and decodes its JSON body into out.
+func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
+	resp, err := c.do(ctx, cl)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+
+	if out == nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+		return nil
+	}
+	dec := json.NewDecoder(io.LimitReader(resp.Body, maxBody))
+	if err := dec.Decode(out); err != nil {
+		return &DecodeError{Endpoint: cl.endpoint.String(), Err: err}
+	}
+	return nil
+}
+
+// getText sends a call and returns its body as text.
+func (c *Client) getText(ctx context.Context, cl call) (string, error) {
+	resp, err := c.do(ctx, cl)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return "", ctxErr
+		}
+		return "", &DecodeError{Endpoint: cl.endpoint.String(), Err: err}
+	}
+	return string(data), nil
+}

@@ -1,0 +1,190 @@
+package cognism
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxErrorBody caps how much of an error response body is read.
+const maxErrorBody = 1 << 20
+
+// Error kinds that an *APIError matches with errors.Is.
+var (
+	ErrBadRequest   = errors.New("cognism: bad request")
+	ErrUnauthorized = errors.New("cognism: unauthorized")
+	ErrForbidden    = errors.New("cognism: forbidden")
+	ErrNotFound     = errors.New("cognism: not found")
+	ErrRateLimited  = errors.New("cognism: rate limited")
+	ErrUnavailable  = errors.New("cognism: upstream unavailable")
+	ErrServer       = errors.New("cognism: upstream server error")
+)
+
+// APIError is a non-2xx response from the Cognism API.
+type APIError struct {
+	StatusCode int           // HTTP status code
+	Title      string        // the "error" field of the body, such as "Unauthorized"
+	Message    string        // the "message" field of the body, or its text
+	RetryAfter time.Duration // from the Retry-After header; zero when absent
+	Method     string
+	Path       string // request path and query with credentials removed
+}
+
+// Error describes the failed call without any credential.
+func (e *APIError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = e.Title
+	}
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	return fmt.Sprintf("cognism: %s %s: %d %s", e.Method, e.Path, e.StatusCode, msg)
+}
+
+// Is reports whether the error is of the given kind, so that
+// errors.Is(err, ErrNotFound) holds for a 404.
+func (e *APIError) Is(target error) bool {
+	kind := e.Kind()
+	return kind != nil && kind == target
+}
+
+// Kind returns the sentinel error for the status, or nil for statuses with
+// no kind of their own.
+func (e *APIError) Kind() error {
+	switch e.StatusCode {
+	case http.StatusBadRequest, http.StatusNotAcceptable:
+		return ErrBadRequest
+	case http.StatusUnauthorized:
+		return ErrUnauthorized
+	case http.StatusForbidden:
+		return ErrForbidden
+	case http.StatusNotFound, http.StatusGone:
+		return ErrNotFound
+	case http.StatusTooManyRequests:
+		return ErrRateLimited
+	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return ErrUnavailable
+	}
+	if e.StatusCode >= 500 {
+		return ErrServer
+	}
+	return nil
+}
+
+// DecodeError is a 2xx response whose body could not be read as the
+// endpoint's documented format.
+type DecodeError struct {
+	Endpoint string // such as "GET /api/v1/company/{name}"
+	Err      error
+}
+
+// Error names the endpoint and the decoding failure.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("cognism: malformed response from %s: %v", e.Endpoint, e.Err)
+}
+
+// Unwrap returns the underlying decoding error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// CheckResponse returns nil for a 2xx response and an *APIError otherwise.
+// It reads at most 1 MiB of the body and copes with empty and non-JSON
+// bodies. The caller still closes the body.
+func CheckResponse(resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+
+	apiErr := &APIError{StatusCode: resp.StatusCode}
+	if req := resp.Request; req != nil {
+		apiErr.Method = req.Method
+		apiErr.Path = RedactURL(req.URL)
+	}
+	apiErr.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	var parsed struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(body, &parsed); err == nil {
+		apiErr.Title = parsed.Error
+		apiErr.Message = parsed.Message
+	} else if text := strings.TrimSpace(string(body)); text != "" {
+		apiErr.Message = truncate(text, 300)
+	}
+	return apiErr
+}
+
+// parseRetryAfter reads a Retry-After value in seconds or as an HTTP date.
+func parseRetryAfter(value string, now time.Time) time.Duration {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(value); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if at, err := http.ParseTime(value); err == nil && at.After(now) {
+		return at.Sub(now)
+	}
+	return 0
+}
+
+// credentialParams are the query parameters that carry credentials.
+var credentialParams = []string{"accessToken", "secretKey"}
+
+// RedactURL returns the path and query of u with credential parameters
+// replaced by "REDACTED", for error messages and logs.
+func RedactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	q := u.Query()
+	changed := false
+	for _, name := range credentialParams {
+		if q.Has(name) {
+			q.Set(name, "REDACTED")
+			changed = true
+		}
+	}
+	path := u.EscapedPath()
+	if len(q) == 0 {
+		return path
+	}
+	if !changed {
+		return path + "?" + u.RawQuery
+	}
+	return path + "?" + q.Encode()
+}
+
+// redactError removes credentials from the URL inside a transport error,
+// because *url.Error prints the full request URL.
+func redactError(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		if u, perr := url.Parse(urlErr.URL); perr == nil {
+			redacted := *u
+			redacted.RawQuery = ""
+			full := RedactURL(u)
+			return &url.Error{Op: urlErr.Op, URL: redacted.Scheme + "://" + redacted.Host + full, Err: urlErr.Err}
+		}
+	}
+	return err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

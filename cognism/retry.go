@@ -1,0 +1,101 @@
+package cognism
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// RetryPolicy decides which failed requests are sent again and how long to
+// wait first. Only idempotent methods (GET, PUT, DELETE, HEAD) are retried;
+// POST never is, because the upstream may have acted on it.
+type RetryPolicy struct {
+	// MaxAttempts is the total number of tries, the first included.
+	// Zero or one disables retries.
+	MaxAttempts int
+	// BaseDelay is the wait before the first retry; it doubles each time.
+	BaseDelay time.Duration
+	// MaxDelay caps a single wait, including one asked for by Retry-After.
+	MaxDelay time.Duration
+	// MaxTotalWait caps the sum of all waits for one call.
+	MaxTotalWait time.Duration
+	// RetryStatuses lists the HTTP statuses that are retried.
+	RetryStatuses []int
+}
+
+// DefaultRetryPolicy retries 429, 502, 503, 504 and connection errors up to
+// four tries in all, starting at 100 ms with full jitter, waiting at most
+// 5 s at a time and 10 s in all.
+var DefaultRetryPolicy = RetryPolicy{
+	MaxAttempts:   4,
+	BaseDelay:     100 * time.Millisecond,
+	MaxDelay:      5 * time.Second,
+	MaxTotalWait:  10 * time.Second,
+	RetryStatuses: []int{429, 502, 503, 504},
+}
+
+// NoRetry makes every call a single try.
+var NoRetry = RetryPolicy{MaxAttempts: 1}
+
+// idempotent reports whether a request with this method may be sent again.
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// shouldRetry reports whether attempt (counted from 1) may be followed by
+// another, given the response status or transport error it ended with.
+func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt, status int, err error) bool {
+	if attempt >= p.MaxAttempts || !idempotent(method) || ctx.Err() != nil {
+		return false
+	}
+	if err != nil {
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	}
+	return slices.Contains(p.RetryStatuses, status)
+}
+
+// backoff returns the wait before retry number attempt (counted from 1):
+// Retry-After when the server gave one, else exponential backoff with full
+// jitter, both capped at MaxDelay.
+func (p RetryPolicy) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, p.maxDelay())
+	}
+	ceiling := p.BaseDelay << min(attempt-1, 20)
+	if ceiling <= 0 || ceiling > p.maxDelay() {
+		ceiling = p.maxDelay()
+	}
+	if ceiling <= 0 {
+		return 0
+	}
+	return ceiling/2 + rand.N(ceiling/2+1)
+}
+
+func (p RetryPolicy) maxDelay() time.Duration {
+	if p.MaxDelay > 0 {
+		return p.MaxDelay
+	}
+	return 30 * time.Second
+}
+
+// sleep waits d or until ctx ends, returning the context's error then.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
