@@ -51,5 +51,3 @@ type EventsCSVRow struct {
 	State                string
 	City                 string
 }
-
-// TODO: replace with the full codecs in report.go and csv.go.

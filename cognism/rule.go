@@ -102,13 +102,15 @@ func escapeRuleValue(v string) string {
 	if !strings.ContainsAny(v, `;|=\()`) {
 		return v
 	}
+	// Bytes, not runes: every special character is ASCII, and invalid UTF-8
+	// must pass through unchanged for the value to read back the same.
 	var b strings.Builder
-	for _, r := range v {
-		switch r {
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
 		case ';', '|', '=', '\\', '(', ')':
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(v[i])
 	}
 	return b.String()
 }
@@ -199,8 +201,7 @@ func parseClause(text string, offset int) (Clause, error) {
 // parseAlternative reads one value. Only an unescaped valuelist(NAME) is a
 // value list reference.
 func parseAlternative(raw string, offset int) (Alternative, error) {
-	if strings.HasPrefix(raw, "valuelist(") && strings.HasSuffix(raw, ")") && !strings.HasSuffix(raw, `\)`) {
-		inner := raw[len("valuelist(") : len(raw)-1]
+	if inner, ok := valueListName(raw); ok {
 		name, err := unescapeRuleValue(inner, offset)
 		if err != nil {
 			return Alternative{}, err
@@ -215,6 +216,22 @@ func parseAlternative(raw string, offset int) (Alternative, error) {
 		return Alternative{}, err
 	}
 	return Alternative{Value: value}, nil
+}
+
+// valueListName returns the escaped NAME of "valuelist(NAME)". The closing
+// parenthesis counts only when no backslash escapes it, so that
+// valuelist(a\\) names the list "a\".
+func valueListName(raw string) (string, bool) {
+	inner, ok := strings.CutPrefix(raw, "valuelist(")
+	if !ok {
+		return "", false
+	}
+	inner, ok = strings.CutSuffix(inner, ")")
+	if !ok {
+		return "", false
+	}
+	trailing := len(inner) - len(strings.TrimRight(inner, `\`))
+	return inner, trailing%2 == 0
 }
 
 func unescapeRuleValue(raw string, offset int) (string, error) {
