@@ -1,0 +1,283 @@
+package live
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/gorilla/websocket"
+)
+
+// Close codes of the graphql-transport-ws protocol. Sockets applies them to
+// the legacy graphql-ws protocol too.
+const (
+	CloseInvalidMessage   = 4400
+	CloseUnauthorized     = 4401
+	CloseForbidden        = 4403
+	CloseInitTimeout      = 4408
+	CloseSubscriberExists = 4409
+	CloseTooManyInits     = 4429
+)
+
+// Subprotocol names as clients send them.
+const (
+	ProtocolTransportWS = "graphql-transport-ws" // the graphql-ws library
+	ProtocolLegacyWS    = "graphql-ws"           // subscriptions-transport-ws
+)
+
+// SocketConfig configures Sockets. Zero durations take the defaults named
+// on each.
+type SocketConfig struct {
+	Origins OriginPolicy
+	// InitTimeout is how long a client has to send connection_init before
+	// the socket is closed with 4408. Default 10 s.
+	InitTimeout time.Duration
+	// WriteTimeout bounds one frame write; a peer that does not read for
+	// that long is disconnected. Default 10 s.
+	WriteTimeout time.Duration
+	// CloseTimeout is how long to wait for the peer's close frame after
+	// sending ours. Default 2 s.
+	CloseTimeout time.Duration
+	Logger       *slog.Logger
+}
+
+func (c *SocketConfig) setDefaults() {
+	if c.InitTimeout <= 0 {
+		c.InitTimeout = 10 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 10 * time.Second
+	}
+	if c.CloseTimeout <= 0 {
+		c.CloseTimeout = 2 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// Sockets accepts websockets for gqlgen's transport.Websocket and enforces
+// the protocol rules that the transport leaves to a generic 1002 close: a
+// message before connection_init (4401), no connection_init in time
+// (4408), a second one (4429), a reused operation id (4409) and an invalid
+// message (4400). It passes every other message through unchanged. Set the
+// transport's InitTimeout to zero, because Sockets times the init itself.
+type Sockets struct {
+	cfg      SocketConfig
+	upgrader websocket.Upgrader
+}
+
+// NewSockets returns a websocket implementation for transport.Websocket.
+func NewSockets(cfg SocketConfig) *Sockets {
+	cfg.setDefaults()
+	return &Sockets{
+		cfg: cfg,
+		upgrader: websocket.Upgrader{
+			HandshakeTimeout: 10 * time.Second,
+			WriteBufferPool:  &sync.Pool{},
+			CheckOrigin:      cfg.Origins.Allow,
+		},
+	}
+}
+
+// Accept upgrades the request and starts the connection_init timer.
+func (s *Sockets) Accept(
+	w http.ResponseWriter,
+	r *http.Request,
+	opts transport.WebsocketAcceptOptions,
+) (transport.WebsocketConn, error) {
+	upgrader := s.upgrader
+	upgrader.Subprotocols = opts.Subprotocols
+	ws, err := upgrader.Upgrade(w, r, opts.ResponseHeader)
+	if err != nil {
+		return nil, err
+	}
+
+	c := &socket{
+		ws:       ws,
+		cfg:      &s.cfg,
+		remote:   r.RemoteAddr,
+		protocol: ws.Subprotocol(),
+		active:   make(map[string]struct{}),
+	}
+	c.initTimer = time.AfterFunc(s.cfg.InitTimeout, c.initTimedOut)
+	return c, nil
+}
+
+// socket is one accepted connection. Reads happen on the transport's
+// reading goroutine only; writes are serialized by writeMu; close frames
+// may be sent from any goroutine.
+type socket struct {
+	ws       *websocket.Conn
+	cfg      *SocketConfig
+	remote   string
+	protocol string
+
+	writeMu sync.Mutex
+
+	mu        sync.Mutex
+	initSeen  bool
+	closing   bool // our close frame was sent
+	active    map[string]struct{}
+	initTimer *time.Timer
+}
+
+var (
+	_ transport.WebsocketConn          = (*socket)(nil)
+	_ transport.WebsocketReadLimiter   = (*socket)(nil)
+	_ transport.WebsocketReadDeadliner = (*socket)(nil)
+)
+
+// NextReader returns the next message that passes the protocol rules.
+// After a rule is broken it closes the socket with the rule's code and
+// reads until the peer's close frame, returning transport.ErrWebsocketClosed.
+func (c *socket) NextReader() (int, io.Reader, error) {
+	for {
+		kind, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return kind, nil, c.readError(err)
+		}
+		if c.isClosing() {
+			continue
+		}
+		if kind != websocket.TextMessage {
+			c.reject(CloseInvalidMessage, "Binary messages are not supported")
+			continue
+		}
+		if c.admit(data) {
+			return kind, bytes.NewReader(data), nil
+		}
+	}
+}
+
+// readError ends the connection after a failed read. A close frame from the
+// peer, or the end of our own close handshake, is a normal end.
+func (c *socket) readError(err error) error {
+	var closeErr *websocket.CloseError
+	if c.isClosing() || errors.As(err, &closeErr) {
+		_ = c.ws.Close()
+		return transport.ErrWebsocketClosed
+	}
+	return err
+}
+
+// WriteJSON sends v as one text frame. Writes after the close frame are
+// dropped, because the operation goroutines may still be finishing.
+func (c *socket) WriteJSON(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if c.isClosing() {
+		return nil
+	}
+	_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+		_ = c.ws.Close()
+		return err
+	}
+	c.sent(data)
+	return nil
+}
+
+// WriteClose sends a close frame with code and reason and starts the close
+// handshake. Only the first close frame is sent.
+func (c *socket) WriteClose(code int, reason string) error {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closing = true
+	c.initTimer.Stop()
+	c.mu.Unlock()
+
+	if len(reason) > 123 { // a close frame's payload is at most 125 bytes
+		reason = reason[:123]
+	}
+	deadline := time.Now().Add(c.cfg.WriteTimeout)
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), deadline)
+	_ = c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseTimeout))
+	time.AfterFunc(c.cfg.CloseTimeout, func() { _ = c.ws.Close() })
+	return nil
+}
+
+// Close closes the connection at once unless a close handshake is under
+// way, which closes it when the peer answers or CloseTimeout passes.
+func (c *socket) Close() error {
+	c.mu.Lock()
+	closing := c.closing
+	c.initTimer.Stop()
+	c.mu.Unlock()
+	if closing {
+		return nil
+	}
+	return c.ws.Close()
+}
+
+// Subprotocol returns the negotiated subprotocol.
+func (c *socket) Subprotocol() string { return c.protocol }
+
+// SetReadLimit caps the size of one message; a larger one closes the
+// socket with 1009.
+func (c *socket) SetReadLimit(limit int64) { c.ws.SetReadLimit(limit) }
+
+// SetReadDeadline is the transport's pong deadline. It is ignored during a
+// close handshake, which has its own.
+func (c *socket) SetReadDeadline(t time.Time) error {
+	if c.isClosing() {
+		return nil
+	}
+	return c.ws.SetReadDeadline(t)
+}
+
+func (c *socket) isClosing() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closing
+}
+
+func (c *socket) initTimedOut() {
+	c.mu.Lock()
+	seen := c.initSeen
+	c.mu.Unlock()
+	if !seen {
+		c.reject(CloseInitTimeout, "Connection initialisation timeout")
+	}
+}
+
+// reject closes the socket for a broken protocol rule and logs it.
+func (c *socket) reject(code int, reason string) {
+	c.cfg.Logger.Info("websocket closed for a protocol violation",
+		"code", code, "reason", reason, "remote", c.remote, "subprotocol", c.protocol)
+	_ = c.WriteClose(code, reason)
+}
+
+// sent updates the operation ids after a message to the client: complete
+// and error end an operation, so its id may be used again.
+func (c *socket) sent(data []byte) {
+	if bytes.HasSuffix(data, []byte(`"type":"next"}`)) || bytes.HasSuffix(data, []byte(`"type":"data"}`)) {
+		return
+	}
+	var msg struct {
+		ID   string `json:"id"`
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(data, &msg) != nil {
+		return
+	}
+	if msg.Type == "complete" || msg.Type == "error" {
+		c.mu.Lock()
+		delete(c.active, msg.ID)
+		c.mu.Unlock()
+	}
+}

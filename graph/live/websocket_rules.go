@@ -1,0 +1,148 @@
+package live
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// clientMessage is the envelope both protocols share.
+type clientMessage struct {
+	Type    string          `json:"type"`
+	ID      *string         `json:"id"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// admit checks one client message against the protocol rules. It returns
+// true to pass it to the transport; otherwise it has answered the message
+// itself or closed the socket.
+func (c *socket) admit(data []byte) bool {
+	var msg clientMessage
+	if err := json.Unmarshal(data, &msg); err != nil || msg.Type == "" {
+		c.reject(CloseInvalidMessage, "Invalid message received")
+		return false
+	}
+
+	switch {
+	case msg.Type == "connection_init":
+		return c.admitInit(msg)
+	case c.protocol == ProtocolTransportWS && (msg.Type == "ping" || msg.Type == "pong"):
+		return c.admitPing(msg)
+	case c.protocol == ProtocolTransportWS && msg.Type == "subscribe",
+		c.protocol != ProtocolTransportWS && msg.Type == "start":
+		return c.admitSubscribe(msg)
+	case c.protocol == ProtocolTransportWS && msg.Type == "complete",
+		c.protocol != ProtocolTransportWS && msg.Type == "stop":
+		return c.admitStop(msg)
+	case c.protocol != ProtocolTransportWS && msg.Type == "connection_terminate":
+		return true
+	}
+	c.reject(CloseInvalidMessage, "Invalid message received: unexpected type "+truncate(msg.Type, 40))
+	return false
+}
+
+func (c *socket) admitInit(msg clientMessage) bool {
+	c.mu.Lock()
+	seen := c.initSeen
+	c.initSeen = true
+	c.initTimer.Stop()
+	c.mu.Unlock()
+
+	if seen {
+		c.reject(CloseTooManyInits, "Too many initialisation requests")
+		return false
+	}
+	if !isObjectOrNull(msg.Payload) {
+		c.reject(CloseInvalidMessage, "Invalid message received: connection_init payload must be an object")
+		return false
+	}
+	return true
+}
+
+// admitPing answers a ping sent before connection_init itself, because the
+// transport only expects connection_init then; later pings pass through.
+func (c *socket) admitPing(msg clientMessage) bool {
+	c.mu.Lock()
+	seen := c.initSeen
+	c.mu.Unlock()
+	if seen {
+		return true
+	}
+	if msg.Type == "ping" {
+		c.writeMu.Lock()
+		_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+		_ = c.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"pong"}`))
+		c.writeMu.Unlock()
+	}
+	return false
+}
+
+func (c *socket) admitSubscribe(msg clientMessage) bool {
+	c.mu.Lock()
+	seen := c.initSeen
+	c.mu.Unlock()
+	if !seen {
+		c.reject(CloseUnauthorized, "Unauthorized")
+		return false
+	}
+	if msg.ID == nil || *msg.ID == "" {
+		c.reject(CloseInvalidMessage, "Invalid message received: "+msg.Type+" needs an id")
+		return false
+	}
+	if !validOperation(msg.Payload) {
+		c.reject(CloseInvalidMessage, "Invalid message received: "+msg.Type+" payload needs a query string")
+		return false
+	}
+
+	c.mu.Lock()
+	_, exists := c.active[*msg.ID]
+	c.active[*msg.ID] = struct{}{}
+	c.mu.Unlock()
+	if exists {
+		c.reject(CloseSubscriberExists, "Subscriber for "+truncate(*msg.ID, 80)+" already exists")
+		return false
+	}
+	return true
+}
+
+func (c *socket) admitStop(msg clientMessage) bool {
+	c.mu.Lock()
+	seen := c.initSeen
+	c.mu.Unlock()
+	if !seen {
+		c.reject(CloseUnauthorized, "Unauthorized")
+		return false
+	}
+	if msg.ID == nil || *msg.ID == "" {
+		c.reject(CloseInvalidMessage, "Invalid message received: "+msg.Type+" needs an id")
+		return false
+	}
+	return true
+}
+
+func isObjectOrNull(raw json.RawMessage) bool {
+	if len(raw) == 0 || string(raw) == "null" {
+		return true
+	}
+	var obj map[string]json.RawMessage
+	return json.Unmarshal(raw, &obj) == nil
+}
+
+// validOperation reports whether raw is an object with a string query.
+func validOperation(raw json.RawMessage) bool {
+	var op struct {
+		Query *string `json:"query"`
+	}
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &op) != nil {
+		return false
+	}
+	return op.Query != nil && *op.Query != ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
