@@ -1,0 +1,160 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph/loader"
+	"github.com/cognism/graphql-gateway/graph/model"
+	"github.com/cognism/graphql-gateway/graph/scalar"
+)
+
+// NewsDefaults fills the arguments of Company.news that a query leaves out.
+type NewsDefaults struct {
+	// Sources are searched when the query names none.
+	Sources []string
+	// Window is how far before dateTo the search starts when dateFrom is
+	// left out; zero means ten years.
+	Window time.Duration
+}
+
+// companyByName loads the companies listed for name and picks one: the
+// exact case-insensitive match, else the first, else nil.
+func (r *Resolver) companyByName(ctx context.Context, name string) (*model.Company, error) {
+	if strings.TrimSpace(name) == "" {
+		return nil, nil
+	}
+	companies, err := r.loaders(ctx).Companies(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return pickCompany(companies, name), nil
+}
+
+// companiesByName resolves several names at once, so the loader sees them
+// in one batch. Names without a company are left out; the first error
+// fails the whole list.
+func (r *Resolver) companiesByName(ctx context.Context, names []string) ([]model.Company, error) {
+	found := make([]*model.Company, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			found[i], errs[i] = r.companyByName(ctx, name)
+		})
+	}
+	wg.Wait()
+
+	out := make([]model.Company, 0, len(names))
+	for i := range names {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if found[i] != nil {
+			out = append(out, *found[i])
+		}
+	}
+	return out, nil
+}
+
+// personByName loads the people a search by name and organisation lists and
+// picks the one whose full name matches, else the first, else nil.
+func (r *Resolver) personByName(ctx context.Context, fullName, first, last, org string) (*model.Person, error) {
+	key, ok := personKey(fullName, first, last, org)
+	if !ok {
+		return nil, nil
+	}
+	people, err := r.loaders(ctx).People(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if fullName == "" {
+		fullName = strings.TrimSpace(first + " " + last)
+	}
+	return pickPerson(people, fullName), nil
+}
+
+// newsKey builds the entity search of a company's news.
+func (r *Resolver) newsKey(name string, aboutness *int, sources []string, from, to *scalar.Date) (loader.DocumentsKey, error) {
+	key := loader.DocumentsKey{Term: name, Tag: cognism.TagOrganization}
+	if len(sources) == 0 {
+		sources = r.News.Sources
+	}
+	if len(sources) == 0 {
+		return key, inputErrorf("sources", "no default news sources are configured; pass sources")
+	}
+	key.Sources = strings.Join(sources, ",")
+
+	if aboutness != nil {
+		if *aboutness < 1 || *aboutness > 10 {
+			return key, inputErrorf("aboutness", "%d is out of range; use 1 to 10", *aboutness)
+		}
+		key.Aboutness = *aboutness
+	}
+
+	key.DateTo = scalar.TimeOf(to)
+	if to == nil {
+		key.DateTo = scalar.NewDate(time.Now()).Time
+	}
+	key.DateFrom = scalar.TimeOf(from)
+	if from == nil {
+		window := r.News.Window
+		if window <= 0 {
+			window = 10 * 365 * 24 * time.Hour
+		}
+		key.DateFrom = scalar.NewDate(key.DateTo.Add(-window)).Time
+	}
+	return key, nil
+}
+
+// documentsConnection pages an entity search through the request's
+// documents loader.
+func (r *Resolver) documentsConnection(ctx context.Context, key loader.DocumentsKey, w window) (*model.DocumentConnection, error) {
+	loaders := r.loaders(ctx)
+	docs, hasNext, err := fetchWindow(w, maxEntityCount, func(p upstreamPage) ([]cognism.Document, error) {
+		k := key
+		k.Page, k.Count = p.page, p.count
+		report, err := loaders.Documents(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		return reportDocuments(report), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return documentConnection(w, docs, hasNext), nil
+}
+
+// maxEntityCount is the largest page the gateway asks of the entity search.
+const maxEntityCount = 500
+
+func reportDocuments(report *cognism.Report) []cognism.Document {
+	if report == nil {
+		return nil
+	}
+	docs := make([]cognism.Document, 0, len(report.Items))
+	for _, item := range report.Items {
+		docs = append(docs, item.Document)
+	}
+	return docs
+}
+
+// organizationNames lists the distinct ORGANIZATION entities of a document
+// in order.
+func organizationNames(entities []model.Entity) []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, e := range entities {
+		key := strings.ToLower(e.Value)
+		if e.Type != string(cognism.TagOrganization) || e.Value == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		names = append(names, e.Value)
+	}
+	return names
+}

@@ -1,0 +1,88 @@
+package graph
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph/loader"
+)
+
+// Defaults of the Config limits.
+const (
+	DefaultMaxBodyBytes    = 1 << 20
+	DefaultMaxDepth        = 12
+	DefaultComplexityLimit = 20000
+	DefaultParserTokens    = 15000
+)
+
+// Config sets up the GraphQL handler.
+type Config struct {
+	// Client calls the Cognism API; required. Build its HTTP client with
+	// CountUpstreamCalls to have upstream calls counted per operation.
+	Client *cognism.Client
+	// DefaultCredentials are used when a request carries no
+	// X-API-AccessToken header.
+	DefaultCredentials cognism.Credentials
+	// UpstreamConcurrency bounds the upstream calls each loader runs at a
+	// time; zero means loader.DefaultConcurrency.
+	UpstreamConcurrency int
+	// BatchWait is the loaders' batch window; zero means loader.DefaultWait.
+	BatchWait time.Duration
+	// Unbatched turns the loaders' batching and caching off, to measure
+	// what they save. Never set it in production.
+	Unbatched bool
+
+	// MaxBodyBytes caps a request body; zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// MaxDepth caps the nesting of selections, introspection excluded;
+	// zero means DefaultMaxDepth.
+	MaxDepth int
+	// ComplexityLimit caps an operation's complexity, where a list field
+	// with first counts its children first times; zero means
+	// DefaultComplexityLimit.
+	ComplexityLimit int
+
+	// Logger receives one line per operation; nil means slog.Default().
+	Logger *slog.Logger
+
+	// Live feeds the subscriptions; nil turns them off.
+	Live LiveSource
+	// WebhookCallbackURL returns the gateway's webhook URL for a trigger
+	// subscription id; nil makes a callback required on create.
+	WebhookCallbackURL func(subscriptionID string) string
+	// AllowedOrigins lists the origins a websocket may come from; empty
+	// means same-origin requests and clients that send no Origin.
+	AllowedOrigins []string
+	// News sets the defaults of Company.news.
+	News NewsDefaults
+}
+
+func (c *Config) withDefaults() (*Config, error) {
+	if c.Client == nil {
+		return nil, errors.New("graph: Config.Client is required")
+	}
+	out := *c
+	if out.MaxBodyBytes <= 0 {
+		out.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if out.MaxDepth <= 0 {
+		out.MaxDepth = DefaultMaxDepth
+	}
+	if out.ComplexityLimit <= 0 {
+		out.ComplexityLimit = DefaultComplexityLimit
+	}
+	if out.Logger == nil {
+		out.Logger = slog.Default()
+	}
+	return &out, nil
+}
+
+func (c *Config) loaderOptions() loader.Options {
+	return loader.Options{
+		Concurrency: c.UpstreamConcurrency,
+		Wait:        c.BatchWait,
+		Unbatched:   c.Unbatched,
+	}
+}

@@ -1,0 +1,159 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph/loader"
+	"github.com/cognism/graphql-gateway/graph/model"
+	"github.com/cognism/graphql-gateway/graph/scalar"
+)
+
+// eventQuery is an event stream request built from an EventFilter.
+type eventQuery struct {
+	rule cognism.Rule
+	key  loader.EventsKey // rule and dates; page and count are set per page
+}
+
+// BuildRule turns an EventFilter into a rule with every value escaped, then
+// appends the clauses of its raw rule. argument names the filter in error
+// messages.
+func BuildRule(f *model.EventFilter, argument string) (cognism.Rule, error) {
+	if f == nil {
+		return nil, nil
+	}
+	var rule cognism.Rule
+	for _, c := range []struct {
+		field  string
+		values []string
+	}{
+		{"type", f.Types},
+		{"org", f.Organizations},
+		{"employee.title", f.EmployeeTitles},
+		{"loc.country", f.Countries},
+		{"source", f.Sources},
+	} {
+		if len(c.values) > 0 {
+			rule = append(rule, cognism.Values(c.field, c.values...))
+		}
+	}
+	if f.Rule != nil && strings.TrimSpace(*f.Rule) != "" {
+		raw, err := cognism.ParseRule(*f.Rule)
+		if err != nil {
+			return nil, inputErrorf(argument+".rule", "%s", err)
+		}
+		rule = rule.And(raw...)
+	}
+	return rule, nil
+}
+
+// newEventQuery builds the rule and date bounds of a filter, with extra
+// clauses appended.
+func newEventQuery(f *model.EventFilter, argument string, extra ...cognism.Clause) (eventQuery, error) {
+	rule, err := BuildRule(f, argument)
+	if err != nil {
+		return eventQuery{}, err
+	}
+	rule = rule.And(extra...)
+	if err := rule.Validate(); err != nil {
+		return eventQuery{}, inputErrorf(argument, "%s", err)
+	}
+
+	q := eventQuery{rule: rule, key: loader.EventsKey{Rule: rule.String()}}
+	if f != nil {
+		q.key.DateFrom = scalar.TimeOf(f.DateFrom)
+		q.key.DateTo = scalar.TimeOf(f.DateTo)
+	}
+	return q, nil
+}
+
+// options returns the stream options of one upstream page.
+func (q eventQuery) options(p upstreamPage) cognism.EventStreamOptions {
+	return cognism.EventStreamOptions{
+		DateFrom: q.key.DateFrom,
+		DateTo:   q.key.DateTo,
+		Rule:     q.rule,
+		Page:     p.page,
+		Count:    p.count,
+	}
+}
+
+// connectionVia pages the query through the request's events loader.
+func (r *Resolver) eventsConnection(ctx context.Context, q eventQuery, w window) (*model.EventConnection, error) {
+	loaders := r.loaders(ctx)
+	events, hasNext, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.Event, error) {
+		key := q.key
+		key.Page, key.Count = p.page, p.count
+		return loaders.Events(ctx, key)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return eventConnection(w, events, hasNext), nil
+}
+
+// eventsCSV returns the CSV export of the window. When the window is one
+// whole upstream page the text passes through as it is; otherwise the pages
+// are parsed, cut to the window and rendered again.
+func (r *Resolver) eventsCSV(ctx context.Context, q eventQuery, w window) (string, error) {
+	if w.offset%w.first == 0 {
+		opts := q.options(upstreamPage{page: w.offset / w.first, count: w.first})
+		return r.Client.EventsCSVText(ctx, opts)
+	}
+
+	var header *cognism.EventsCSV
+	rows, _, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.EventsCSVRow, error) {
+		parsed, err := r.Client.EventsCSV(ctx, q.options(p))
+		if err != nil {
+			return nil, err
+		}
+		header = parsed
+		return parsed.Rows, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	out := cognism.EventsCSV{Rule: header.Rule, Rows: rows}
+	return out.String(), nil
+}
+
+// pipelineStages converts the GraphQL pipeline to upstream stages.
+func pipelineStages(stages []model.PipelineStageInput) []cognism.PipelineStage {
+	out := make([]cognism.PipelineStage, 0, len(stages))
+	for _, s := range stages {
+		out = append(out, cognism.PipelineStage{
+			Name:     s.Name,
+			Operator: cognism.PipelineOperator(strings.ToLower(string(s.Operator))),
+			Values:   list(s.Values),
+			Phase:    "match",
+		})
+	}
+	return out
+}
+
+// splitName splits a full name into a first name and the rest.
+func splitName(full string) (first, last string) {
+	full = strings.TrimSpace(full)
+	first, last, _ = strings.Cut(full, " ")
+	return first, strings.TrimSpace(last)
+}
+
+// personKey returns the person search of a name and organisation, using the
+// given first and last names when both are known.
+func personKey(fullName, firstName, lastName, organization string) (loader.PersonKey, bool) {
+	if firstName == "" || lastName == "" {
+		firstName, lastName = splitName(fullName)
+	}
+	if firstName == "" && lastName == "" {
+		return loader.PersonKey{}, false
+	}
+	return loader.PersonKey{FirstName: firstName, LastName: lastName, Company: organization}, true
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

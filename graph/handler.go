@@ -1,0 +1,101 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/cognism/graphql-gateway/graph/generated"
+)
+
+// NewHandler returns the GraphQL endpoint: GET and POST per the
+// GraphQL-over-HTTP spec, the live transports, and per request the
+// caller's credentials and a fresh set of loaders on the context.
+func NewHandler(cfg Config) (http.Handler, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+
+	srv := handler.New(NewExecutableSchema(c))
+	addLiveTransports(srv, c)
+	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(DefaultParserTokens)
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.FixedComplexityLimit(c.ComplexityLimit))
+	srv.Use(depthLimit{max: c.MaxDepth})
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(recoverFunc(c))
+	srv.AroundResponses(logOperation(c))
+
+	return requestMiddleware(c, srv), nil
+}
+
+// NewExecutableSchema returns the executable schema over a Resolver built
+// from cfg, with list fields counted first times by the complexity limit.
+func NewExecutableSchema(cfg *Config) graphql.ExecutableSchema {
+	resolver := &Resolver{
+		Client:             cfg.Client,
+		Live:               cfg.Live,
+		WebhookCallbackURL: cfg.WebhookCallbackURL,
+		News:               cfg.News,
+		loaderOptions:      cfg.loaderOptions(),
+	}
+	gc := generated.Config{Resolvers: resolver}
+	setComplexity(&gc.Complexity)
+	return generated.NewExecutableSchema(gc)
+}
+
+// requestMiddleware limits the body, then puts the credentials and fresh
+// loaders on the request's context.
+func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > cfg.MaxBodyBytes {
+			writeHTTPError(w, http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("request body is larger than %d bytes", cfg.MaxBodyBytes))
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
+		}
+
+		creds := credentialsFrom(r.Header, cfg.DefaultCredentials)
+		ctx := withRequestScope(r.Context(), cfg, creds)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// writeHTTPError writes a GraphQL-shaped error response for a request that
+// never reached the executor.
+func writeHTTPError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, `{"errors":[{"message":%s}]}`, strconv.Quote(message))
+}
+
+// recoverFunc turns a panic in a resolver into an internal error at the
+// field, logged with its stack; the server keeps serving.
+func recoverFunc(cfg *Config) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		cfg.Logger.ErrorContext(ctx, "resolver panicked",
+			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return &gqlerror.Error{
+			Message:    "internal server error",
+			Extensions: map[string]any{"code": CodeInternal},
+		}
+	}
+}

@@ -1,0 +1,182 @@
+// Package loader holds the per-request dataloaders of the gateway. Each
+// loader collects the keys resolvers ask for, removes duplicates, calls the
+// Cognism API once per distinct key with bounded concurrency, and caches
+// the results for the rest of the request. Errors that may pass (timeouts,
+// cancellations, 429 and 5xx responses, transport failures) are never kept.
+package loader
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cognism/graphql-gateway/cognism"
+)
+
+// DefaultConcurrency is the default number of upstream calls one loader
+// runs at a time.
+const DefaultConcurrency = 8
+
+// DefaultWait is how long a loader collects keys before it calls upstream.
+// Keys asked for after the window join the cache all the same, so a short
+// window costs no extra calls, only a little parallelism.
+const DefaultWait = time.Millisecond
+
+// Options configures the loaders of one request.
+type Options struct {
+	// Concurrency bounds the upstream calls each loader runs at a time;
+	// zero means DefaultConcurrency.
+	Concurrency int
+	// Wait is the batch window; zero means DefaultWait.
+	Wait time.Duration
+	// Unbatched makes every load its own upstream call with no cache, as
+	// resolvers without loaders would behave. It exists to measure what
+	// the loaders save.
+	Unbatched bool
+}
+
+// Loaders are the dataloaders of one request. Build a fresh set per request
+// with New: they cache results, and no result may outlive its request or
+// reach a caller with other credentials.
+type Loaders struct {
+	companies *dataloader.Loader[string, []cognism.Company]
+	people    *dataloader.Loader[PersonKey, []cognism.Person]
+	staff     *dataloader.Loader[string, []cognism.Person]
+	events    *dataloader.Loader[EventsKey, []cognism.Event]
+	documents *dataloader.Loader[DocumentsKey, *cognism.Report]
+}
+
+// New returns the loaders of one request over client.
+func New(client *cognism.Client, opts Options) *Loaders {
+	f := fetcher{client: client}
+	return &Loaders{
+		companies: newLoader(f.companies, opts),
+		people:    newLoader(f.people, opts),
+		staff:     newLoader(f.staff, opts),
+		events:    newLoader(f.events, opts),
+		documents: newLoader(f.documents, opts),
+	}
+}
+
+// Companies returns the companies the company endpoint lists for name.
+// Names are matched case-insensitively upstream, so "IBM" and "ibm" share
+// one call.
+func (l *Loaders) Companies(ctx context.Context, name string) ([]cognism.Company, error) {
+	return load(ctx, l.companies, strings.ToLower(name))
+}
+
+// People returns the people a person search lists for key.
+func (l *Loaders) People(ctx context.Context, key PersonKey) ([]cognism.Person, error) {
+	return load(ctx, l.people, key)
+}
+
+// Staff returns the people whose current employer is company.
+func (l *Loaders) Staff(ctx context.Context, company string) ([]cognism.Person, error) {
+	return load(ctx, l.staff, strings.ToLower(company))
+}
+
+// Events returns one page of the event stream.
+func (l *Loaders) Events(ctx context.Context, key EventsKey) ([]cognism.Event, error) {
+	return load(ctx, l.events, key)
+}
+
+// Documents returns one page of the entity search, parsed.
+func (l *Loaders) Documents(ctx context.Context, key DocumentsKey) (*cognism.Report, error) {
+	return load(ctx, l.documents, key)
+}
+
+// newLoader wraps fetch, which calls upstream for one key, in a batched
+// loader that runs at most opts.Concurrency fetches at a time.
+func newLoader[K comparable, V any](
+	fetch func(context.Context, K) (V, error),
+	opts Options,
+) *dataloader.Loader[K, V] {
+	limit := opts.Concurrency
+	if limit <= 0 {
+		limit = DefaultConcurrency
+	}
+	wait := opts.Wait
+	if wait <= 0 {
+		wait = DefaultWait
+	}
+
+	// The semaphore is shared by every batch of this loader, so the bound
+	// holds across batch windows too.
+	sem := make(chan struct{}, limit)
+	batchFn := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		return runBatch(ctx, keys, sem, fetch)
+	}
+	if opts.Unbatched {
+		return dataloader.NewBatchedLoader(batchFn,
+			dataloader.WithBatchCapacity[K, V](1),
+			dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}),
+		)
+	}
+	return dataloader.NewBatchedLoader(batchFn, dataloader.WithWait[K, V](wait))
+}
+
+// runBatch fetches each distinct key once, at most cap(sem) at a time, and
+// returns one result per key in the order of keys.
+func runBatch[K comparable, V any](
+	ctx context.Context,
+	keys []K,
+	sem chan struct{},
+	fetch func(context.Context, K) (V, error),
+) []*dataloader.Result[V] {
+	distinct := make(map[K]*dataloader.Result[V], len(keys))
+	var group errgroup.Group
+	for _, key := range keys {
+		if _, seen := distinct[key]; seen {
+			continue
+		}
+		result := &dataloader.Result[V]{}
+		distinct[key] = result
+		group.Go(func() error {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				result.Error = ctx.Err()
+				return nil
+			}
+			defer func() { <-sem }()
+			result.Data, result.Error = fetch(ctx, key)
+			return nil
+		})
+	}
+	_ = group.Wait()
+
+	results := make([]*dataloader.Result[V], len(keys))
+	for i, key := range keys {
+		results[i] = distinct[key]
+	}
+	return results
+}
+
+// load waits for key and drops the cached result again when its error may
+// pass, so a later load in the same request asks upstream again.
+func load[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], key K) (V, error) {
+	value, err := l.Load(ctx, key)()
+	if err != nil && !Cacheable(err) {
+		l.Clear(ctx, key)
+	}
+	return value, err
+}
+
+// Cacheable reports whether an error is final for the rest of a request: a
+// 4xx answer other than 429, or a response that could not be decoded.
+// Cancellations, timeouts, 429, 5xx and transport failures may pass.
+func Cacheable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var apiErr *cognism.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode < 500 && apiErr.StatusCode != 429
+	}
+	var decodeErr *cognism.DecodeError
+	return errors.As(err, &decodeErr)
+}

@@ -1,0 +1,83 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph/loader"
+)
+
+// requestScope is what one GraphQL request carries on its context: the
+// loaders built for it and a count of the upstream calls it made.
+type requestScope struct {
+	loaders       *loader.Loaders
+	upstreamCalls atomic.Int64
+}
+
+type scopeKey struct{}
+
+// withRequestScope returns a context that carries the caller's credentials
+// and a fresh set of loaders for one request or subscription.
+func withRequestScope(ctx context.Context, cfg *Config, creds cognism.Credentials) context.Context {
+	scope := &requestScope{loaders: loader.New(cfg.Client, cfg.loaderOptions())}
+	ctx = cognism.WithCredentials(ctx, creds)
+	return context.WithValue(ctx, scopeKey{}, scope)
+}
+
+func scopeFrom(ctx context.Context) *requestScope {
+	scope, _ := ctx.Value(scopeKey{}).(*requestScope)
+	return scope
+}
+
+// For returns the loaders of the request that ctx belongs to.
+func For(ctx context.Context) *loader.Loaders {
+	if scope := scopeFrom(ctx); scope != nil {
+		return scope.loaders
+	}
+	return nil
+}
+
+// UpstreamCalls returns how many upstream calls the request that ctx belongs
+// to has made, as counted by a client built with CountUpstreamCalls.
+func UpstreamCalls(ctx context.Context) int64 {
+	if scope := scopeFrom(ctx); scope != nil {
+		return scope.upstreamCalls.Load()
+	}
+	return 0
+}
+
+// CountUpstreamCalls wraps an HTTP transport so that each request sent on
+// behalf of a GraphQL request adds one to that request's upstream count.
+// Pass it to the cognism client with cognism.WithHTTPClient. A nil base
+// means http.DefaultTransport.
+func CountUpstreamCalls(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return countingTransport{base: base}
+}
+
+type countingTransport struct {
+	base http.RoundTripper
+}
+
+// RoundTrip counts the request, then sends it with the base transport.
+func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if scope := scopeFrom(req.Context()); scope != nil {
+		scope.upstreamCalls.Add(1)
+	}
+	return t.base.RoundTrip(req)
+}
+
+// credentialsFrom returns the credentials of the X-API-AccessToken and
+// X-API-SecretKey headers when the access token header is set, else
+// fallback.
+func credentialsFrom(h http.Header, fallback cognism.Credentials) cognism.Credentials {
+	token := h.Get("X-API-AccessToken")
+	if token == "" {
+		return fallback
+	}
+	return cognism.Credentials{AccessToken: token, SecretKey: h.Get("X-API-SecretKey")}
+}
