@@ -3,6 +3,7 @@ package cognism
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -298,34 +299,31 @@ func startsWithHeaderKey(content string) bool {
 	return false
 }
 
-// parseHeaderLine reads "EID: e | UID: u | Date: d | Author: a | Source: s"
-// in any order. A part that starts with no known key belongs to the value
-// before it, so values may contain " | ".
+// headerSeparator finds the "|" that starts the next field of an item's
+// header line, so that a value may itself contain "|".
+var headerSeparator = regexp.MustCompile(`\|\s*(EID|UID|Date|Author|Source):`)
+
+// parseHeaderLine reads "EID: e | UID: u | Date: d | Author: a | Source: s",
+// whose fields may come in any order. content starts with a known key.
 func parseHeaderLine(content string, d *Document) {
-	values := map[string]*string{}
-	var eid, uid string
-	targets := []*string{&eid, &uid, &d.Date, &d.Author, &d.Source}
-	for i, key := range headerKeys {
-		values[key] = targets[i]
+	values := map[string]string{}
+	key, rest, _ := strings.Cut(content, ":")
+	for {
+		loc := headerSeparator.FindStringSubmatchIndex(rest)
+		if loc == nil {
+			values[key] = strings.TrimSpace(rest)
+			break
+		}
+		values[key] = strings.TrimSpace(rest[:loc[0]])
+		key = rest[loc[2]:loc[3]]
+		rest = rest[loc[1]:]
 	}
 
-	var current *string
-	for _, part := range strings.Split(content, " | ") {
-		key, value, found := strings.Cut(part, ":")
-		if target, known := values[key]; found && known {
-			current = target
-			*current = value
-			continue
-		}
-		if current != nil {
-			*current += " | " + part
-		}
-	}
-	for _, target := range targets {
-		*target = strings.TrimSpace(*target)
-	}
-	d.EID = FlexString(eid)
-	d.UID = FlexString(uid)
+	d.EID = FlexString(values["EID"])
+	d.UID = FlexString(values["UID"])
+	d.Date = values["Date"]
+	d.Author = values["Author"]
+	d.Source = values["Source"]
 }
 
 // parseContent reads an indented line of the current section.
