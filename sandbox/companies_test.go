@@ -1,0 +1,75 @@
+package sandbox
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/cognism/graphql-gateway/cognism"
+)
+
+func TestCompanyByNameMatchesNameAndPath(t *testing.T) {
+	ts := newTestSandbox(t)
+	for _, name := range []string{"IBM", "ibm", "Ibm"} {
+		got, err := ts.client.CompanyByName(ctx, name)
+		if err != nil {
+			t.Fatalf("CompanyByName(%q): %v", name, err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("CompanyByName(%q) returned %d companies, want 1", name, len(got))
+		}
+		ibm := got[0]
+		if ibm.ID != "1009" || ibm.Path != "ibm" || ibm.City != "Armonk, New York" || ibm.Size != "10,001+" {
+			t.Errorf("IBM = %+v", ibm)
+		}
+		if len(ibm.StreetAddress) != 1 || ibm.StreetAddress[0] != "New Orchard Road" {
+			t.Errorf("IBM street_address = %q", ibm.StreetAddress)
+		}
+	}
+
+	got, err := ts.client.CompanyByName(ctx, "hewlett-packard-enterprise")
+	if err != nil || len(got) != 1 || got[0].Name != "Hewlett Packard Enterprise" {
+		t.Errorf("lookup by path = %+v, %v", got, err)
+	}
+}
+
+func TestCompanyByNameEscapedCharacters(t *testing.T) {
+	ts := newTestSandbox(t)
+	for _, name := range []string{"AT&T", "Novo Nordisk A/S", "Société Générale", "SOCIÉTÉ GÉNÉRALE", "H&M", "L'Oréal"} {
+		got, err := ts.client.CompanyByName(ctx, name)
+		if err != nil {
+			t.Fatalf("CompanyByName(%q): %v", name, err)
+		}
+		if len(got) != 1 {
+			t.Errorf("CompanyByName(%q) returned %d companies, want 1", name, len(got))
+		}
+	}
+}
+
+func TestCompanyByNameNoMatchIsEmpty(t *testing.T) {
+	ts := newTestSandbox(t)
+	got, err := ts.client.CompanyByName(ctx, "No Such Company Anywhere")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || len(got) != 0 {
+		t.Errorf("got %#v, want an empty slice", got)
+	}
+	resp, body := ts.do(t, "GET", "/api/v1/company/nothing-here", "", nil)
+	if resp.StatusCode != 200 || body != "[]\n" {
+		t.Errorf("status %d body %q, want 200 []", resp.StatusCode, body)
+	}
+}
+
+func TestCompanyWithoutTokenIsUnauthorized(t *testing.T) {
+	ts := newTestSandbox(t)
+	c := newTestClient(t, ts.http.URL, "", "")
+	_, err := c.CompanyByName(ctx, "IBM")
+	var apiErr *cognism.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("err = %v, want a 401 APIError", err)
+	}
+	if apiErr.Title != "Unauthorized" || apiErr.Message == "" {
+		t.Errorf("error body = %q / %q", apiErr.Title, apiErr.Message)
+	}
+}

@@ -1,0 +1,228 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/cognism/graphql-gateway/cognism"
+)
+
+// Full-scale row counts of the seeded dataset.
+const (
+	seedCompanies = 500
+	seedPeople    = 10_000
+	seedEvents    = 50_000
+	seedDocuments = 5_000
+)
+
+// The seeded events and documents fall between these instants.
+var (
+	seedStart = time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+	seedEnd   = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+)
+
+// seedCounts are the row counts for one scale.
+type seedCounts struct {
+	Companies, People, Events, Documents int
+}
+
+func countsFor(scale float64) seedCounts {
+	n := func(full int) int { return max(1, int(math.Round(float64(full)*scale))) }
+	return seedCounts{
+		Companies: max(len(realCompanies)+20, n(seedCompanies)),
+		People:    max(50, n(seedPeople)),
+		Events:    n(seedEvents),
+		Documents: n(seedDocuments),
+	}
+}
+
+// seedPerson is what events and documents need to know of a seeded person.
+type seedPerson struct {
+	UID, First, Last, Title, OldTitle string
+	Current, Previous                 *seedCompany
+	Place                             place
+	BirthYear                         int
+}
+
+func (p *seedPerson) name() string { return p.First + " " + p.Last }
+
+// generator builds the dataset from one deterministic random source.
+type generator struct {
+	f         *gofakeit.Faker
+	companies []*seedCompany
+	weights   []int // employment weight per company, aligned with companies
+	total     int
+	people    []*seedPerson
+}
+
+// newGenerator returns a generator for seed. gofakeit.New treats seed 0 as
+// "random", so the source is built directly to keep every seed
+// deterministic.
+func newGenerator(seed int64) *generator {
+	src := rand.NewPCG(uint64(seed), 0x5eed)
+	return &generator{f: gofakeit.NewFaker(src, false)}
+}
+
+// seedIfEmpty fills an empty database from the seed and records the seed;
+// a database that already holds a seed is left as it is.
+func seedIfEmpty(ctx context.Context, db *sql.DB, seed int64, scale float64) (bool, error) {
+	if _, ok, err := getMeta(ctx, db, "seed"); err != nil || ok {
+		return false, err
+	}
+
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+
+	g := newGenerator(seed)
+	counts := countsFor(scale)
+	steps := []func(context.Context, *sql.Tx, seedCounts) error{
+		g.insertCompanies, g.insertPeople, g.insertEvents, g.insertDocuments,
+	}
+	for _, step := range steps {
+		if err := step(ctx, tx, counts); err != nil {
+			return false, fmt.Errorf("seeding: %w", err)
+		}
+	}
+
+	meta := map[string]string{"seed": strconv.FormatInt(seed, 10), "scale": strconv.FormatFloat(scale, 'g', -1, 64)}
+	for k, v := range meta {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?)", k, v); err != nil {
+			return false, err
+		}
+	}
+	return true, tx.Commit()
+}
+
+func (g *generator) insertCompanies(ctx context.Context, tx *sql.Tx, counts seedCounts) error {
+	stmt, err := tx.PrepareContext(ctx,
+		"INSERT INTO companies (id, name_fold, path, founded, data) VALUES (?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+
+	paths := map[string]bool{}
+	for i := range realCompanies {
+		c := realCompanies[i]
+		g.addCompany(&c, 10)
+		paths[c.Path] = true
+	}
+	g.weights[0] = 40 // IBM, first in realCompanies, gets the most people.
+	g.total += 30
+
+	for i := 0; len(g.companies) < counts.Companies; i++ {
+		c := g.fictionalCompany(2000 + i)
+		for n := 2; paths[c.Path]; n++ {
+			c.Path = slugify(c.Name) + "-" + strconv.Itoa(n)
+		}
+		paths[c.Path] = true
+		g.addCompany(c, 1)
+	}
+
+	for _, c := range g.companies {
+		data, err := json.Marshal(c.Company)
+		if err != nil {
+			return err
+		}
+		if _, err := stmt.ExecContext(ctx, string(c.ID), fold(c.Name), fold(c.Path), c.Founded, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *generator) addCompany(c *seedCompany, weight int) {
+	g.companies = append(g.companies, c)
+	g.weights = append(g.weights, weight)
+	g.total += weight
+}
+
+func (g *generator) fictionalCompany(id int) *seedCompany {
+	f := g.f
+	name := f.Company()
+	slug := slugify(name)
+	p := places[f.IntN(len(places))]
+	return &seedCompany{
+		Company: cognism.Company{
+			ID:            cognism.FlexString(strconv.Itoa(id)),
+			Name:          name,
+			Path:          slug,
+			Type:          companyTypes[f.IntN(len(companyTypes))],
+			Industry:      industries[f.IntN(len(industries))],
+			Size:          sizeBands[f.IntN(len(sizeBands))],
+			Site:          "https://www." + slug + ".example",
+			StreetAddress: cognism.StringList{f.StreetNumber() + " " + f.StreetName() + " " + f.StreetSuffix()},
+			City:          p.City,
+			Region:        p.State,
+			Zip:           f.Zip(),
+			Country:       p.Country,
+		},
+		Founded: strconv.Itoa(f.IntRange(1850, 2020)),
+	}
+}
+
+// pickCompany returns a company with probability proportional to its
+// employment weight.
+func (g *generator) pickCompany() *seedCompany {
+	n := g.f.IntN(g.total)
+	for i, w := range g.weights {
+		if n < w {
+			return g.companies[i]
+		}
+		n -= w
+	}
+	return g.companies[len(g.companies)-1]
+}
+
+// pickOtherCompany returns a company other than c.
+func (g *generator) pickOtherCompany(c *seedCompany) *seedCompany {
+	for {
+		if other := g.pickCompany(); other != c {
+			return other
+		}
+	}
+}
+
+func (g *generator) pick(list []string) string {
+	return list[g.f.IntN(len(list))]
+}
+
+// fold is the case-insensitive form under which names are indexed and
+// compared.
+func fold(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// slugify makes a lower-case ASCII path from a name: accents are dropped
+// and other characters become "-".
+func slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(unicode.ToLower(r))
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimRight(b.String(), "-")
+}

@@ -1,0 +1,8 @@
+package sandbox
+
+import (
+	"net/http"
+	"testing"
+)
+
+func newValidatingTransport(t *testing.T) http.RoundTripper { return http.DefaultTransport }
