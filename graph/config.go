@@ -52,9 +52,13 @@ type Config struct {
 	// WebhookCallbackURL returns the gateway's webhook URL for a trigger
 	// subscription id; nil makes a callback required on create.
 	WebhookCallbackURL func(subscriptionID string) string
-	// AllowedOrigins lists the origins a websocket may come from; empty
-	// means same-origin requests and clients that send no Origin.
+	// AllowedOrigins lists the browser origins, such as
+	// https://dash.example.com or "*", that may open a websocket besides
+	// the gateway's own. Empty means the same origin and localhost. Clients
+	// that send no Origin, which browsers always send, are accepted.
 	AllowedOrigins []string
+	// Sockets overrides the websocket and SSE timers.
+	Sockets SocketTimings
 	// News sets the defaults of Company.news.
 	News NewsDefaults
 }

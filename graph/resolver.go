@@ -4,7 +4,9 @@ import (
 	"context"
 
 	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph/live"
 	"github.com/cognism/graphql-gateway/graph/loader"
+	"github.com/cognism/graphql-gateway/graph/model"
 )
 
 // Resolver is the root of the GraphQL resolvers. Root fields call the
@@ -25,15 +27,17 @@ type Resolver struct {
 	loaderOptions loader.Options
 }
 
-// LiveSource delivers live events to subscriptions. Its channels close when
-// ctx ends or the source gives up on the stream.
+// LiveSource feeds the Subscription resolvers; *LiveHub implements it.
+// A subscription's channel closes when it is closed or when the source
+// ends it, and its Err then returns why.
 type LiveSource interface {
-	// LiveEvents streams the upstream events that match rule, with the
-	// credentials on ctx.
-	LiveEvents(ctx context.Context, rule cognism.Rule) (<-chan cognism.Event, error)
-	// TriggerFired streams the events the gateway's webhook receives for
-	// the trigger subscription with that id.
-	TriggerFired(ctx context.Context, subscriptionID string) (<-chan cognism.Event, error)
+	// Subscribe streams the upstream events that match rule, read with
+	// creds. Subscribers with the same creds and rule share one upstream
+	// socket.
+	Subscribe(creds cognism.Credentials, rule cognism.Rule) (*live.Subscription[*model.Event], error)
+	// SubscribeTrigger streams the events the gateway's webhook receives
+	// for the trigger subscription with that id.
+	SubscribeTrigger(subscriptionID string) (*live.Subscription[*model.Event], error)
 }
 
 // loaders returns the request's loaders, or a fresh set for a context that

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/generated"
 	"github.com/cognism/graphql-gateway/graph/model"
 )
@@ -21,11 +22,16 @@ func (r *subscriptionResolver) LiveEvents(ctx context.Context, filter *model.Eve
 	if err != nil {
 		return nil, err
 	}
-	events, err := r.Live.LiveEvents(ctx, rule)
+	if err := rule.Validate(); err != nil {
+		return nil, inputErrorf("filter", "%s", err)
+	}
+
+	creds, _ := cognism.CredentialsFromContext(ctx)
+	sub, err := r.Live.Subscribe(creds, rule)
 	if err != nil {
 		return nil, err
 	}
-	return forwardEvents(ctx, events), nil
+	return attachSubscription(ctx, sub), nil
 }
 
 // TriggerFired is the resolver for the triggerFired field.
@@ -33,11 +39,16 @@ func (r *subscriptionResolver) TriggerFired(ctx context.Context, subscriptionID 
 	if r.Live == nil {
 		return nil, errLiveOff
 	}
-	events, err := r.Live.TriggerFired(ctx, subscriptionID)
+	// The lookup proves that the caller's credentials may see the trigger.
+	if _, err := r.Client.GetSubscription(ctx, subscriptionID); err != nil {
+		return nil, err
+	}
+
+	sub, err := r.Live.SubscribeTrigger(subscriptionID)
 	if err != nil {
 		return nil, err
 	}
-	return forwardEvents(ctx, events), nil
+	return attachSubscription(ctx, sub), nil
 }
 
 // Subscription returns generated.SubscriptionResolver implementation.

@@ -2,29 +2,175 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph/live"
 )
 
-// addLiveTransports adds the websocket transport for subscriptions. The
-// connection_init payload may carry X-API-AccessToken and X-API-SecretKey;
-// without them the upgrade request's credentials apply. The default
-// websocket implementation accepts same-origin requests only.
+// Defaults of SocketTimings.
+const (
+	DefaultInitTimeout  = 10 * time.Second
+	DefaultKeepAlive    = 15 * time.Second
+	DefaultPingInterval = 15 * time.Second
+)
+
+// maxSocketMessage is the read limit of one websocket message.
+const maxSocketMessage = 1 << 20
+
+// credentialTTL is how long a credential check of connection_init is
+// remembered.
+const credentialTTL = time.Minute
+
+// SocketTimings are the timers of the live transports. Zero fields take
+// the defaults.
+type SocketTimings struct {
+	// InitTimeout is how long a websocket client has to send
+	// connection_init; DefaultInitTimeout.
+	InitTimeout time.Duration
+	// KeepAlive is the period of "ka" messages on the legacy graphql-ws
+	// protocol and of comment lines on SSE; DefaultKeepAlive.
+	KeepAlive time.Duration
+	// PingInterval is the period of pings on graphql-transport-ws. A peer
+	// that answers none for two periods is disconnected;
+	// DefaultPingInterval.
+	PingInterval time.Duration
+}
+
+func (t SocketTimings) withDefaults() SocketTimings {
+	if t.InitTimeout <= 0 {
+		t.InitTimeout = DefaultInitTimeout
+	}
+	if t.KeepAlive <= 0 {
+		t.KeepAlive = DefaultKeepAlive
+	}
+	if t.PingInterval <= 0 {
+		t.PingInterval = DefaultPingInterval
+	}
+	return t
+}
+
+// socketKey marks the context of a websocket connection, whose operations
+// each get a fresh request scope.
+type socketKey struct{}
+
+// addLiveTransports adds the websocket transport (graphql-transport-ws and
+// the legacy graphql-ws protocol) and SSE (graphql-sse's distinct
+// connections mode), and the middleware that serves subscriptions.
 func addLiveTransports(srv *handler.Server, cfg *Config) {
-	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 15 * time.Second,
-		InitTimeout:           10 * time.Second,
-		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			token := payload.GetString("X-API-AccessToken")
-			if token == "" {
-				return ctx, nil, nil
-			}
-			creds := cognism.Credentials{AccessToken: token, SecretKey: payload.GetString("X-API-SecretKey")}
-			return withRequestScope(ctx, cfg, creds), nil, nil
+	timings := cfg.Sockets.withDefaults()
+	origins := live.NewOriginPolicy(cfg.AllowedOrigins)
+	readLimit := int64(maxSocketMessage)
+	check := live.NewCredentialCheck(live.ClientUpstream(cfg.Client), credentialTTL)
+
+	ws := transport.Websocket{
+		Implementation: live.NewSockets(live.SocketConfig{
+			Origins:     origins,
+			InitTimeout: timings.InitTimeout,
+			Logger:      cfg.Logger,
+		}),
+		InitFunc:              socketInit(cfg, check),
+		KeepAlivePingInterval: timings.KeepAlive,
+		PingPongInterval:      timings.PingInterval,
+		PayloadReadLimit:      &readLimit,
+		ErrorFunc: func(ctx context.Context, err error) {
+			cfg.Logger.InfoContext(ctx, "websocket connection failed", "error", err)
 		},
-	})
+		CloseFunc: func(ctx context.Context, code int) {
+			cfg.Logger.DebugContext(ctx, "websocket connection closed", "code", code)
+		},
+	}
+	srv.AddTransport(originGuard{Websocket: ws, origins: origins})
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: timings.KeepAlive})
+	srv.AroundOperations(trackLiveStreams)
+	srv.AroundResponses(liveResponses(cfg))
+}
+
+// originGuard answers a websocket upgrade from a disallowed origin with 403
+// before the transport tries to upgrade it.
+type originGuard struct {
+	transport.Websocket
+	origins live.OriginPolicy
+}
+
+// Do serves the websocket unless its origin is disallowed.
+func (g originGuard) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if !g.origins.Allow(r) {
+		http.Error(w, "websocket origin not allowed; add it to ALLOWED_ORIGINS", http.StatusForbidden)
+		return
+	}
+	g.Websocket.Do(w, r, exec)
+}
+
+// errForbidden rejects a connection_init with bad credentials; the socket
+// is then closed with 4403.
+var errForbidden = errors.New("Forbidden: the access token or secret key was rejected")
+
+// socketInit reads the credentials of connection_init (accessToken and
+// secretKey, or the X-API-AccessToken and X-API-SecretKey header names, at
+// the top of the payload or under "headers"), else keeps those of the
+// upgrade request, and checks them upstream before connection_ack.
+func socketInit(cfg *Config, check *live.CredentialCheck) transport.WebsocketInitFunc {
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		creds, ok := initCredentials(payload)
+		if !ok {
+			creds, _ = cognism.CredentialsFromContext(ctx)
+		}
+		if creds.IsZero() {
+			creds = cfg.DefaultCredentials
+		}
+
+		if err := check.Check(ctx, creds); err != nil {
+			if !errors.Is(err, live.ErrInvalidCredentials) {
+				cfg.Logger.WarnContext(ctx, "websocket credential check failed; accepting the connection",
+					"error", err)
+			} else {
+				cfg.Logger.InfoContext(ctx, "websocket rejected: invalid credentials")
+				ctx = transport.WithWebsocketCloseCode(ctx, live.CloseForbidden)
+				return transport.AppendCloseReason(ctx, "Forbidden"), nil, errForbidden
+			}
+		}
+
+		ctx = context.WithValue(ctx, socketKey{}, true)
+		return withRequestScope(ctx, cfg, creds), nil, nil
+	}
+}
+
+// initCredentials finds credentials in a connection_init payload.
+func initCredentials(payload transport.InitPayload) (cognism.Credentials, bool) {
+	for _, fields := range []map[string]any{payload, nestedHeaders(payload)} {
+		token := lookupFold(fields, "accessToken", "X-API-AccessToken")
+		if token != "" {
+			return cognism.Credentials{
+				AccessToken: token,
+				SecretKey:   lookupFold(fields, "secretKey", "X-API-SecretKey"),
+			}, true
+		}
+	}
+	return cognism.Credentials{}, false
+}
+
+func nestedHeaders(payload transport.InitPayload) map[string]any {
+	headers, _ := payload["headers"].(map[string]any)
+	return headers
+}
+
+// lookupFold returns the first string value among names, which match keys
+// case-insensitively as header names do.
+func lookupFold(fields map[string]any, names ...string) string {
+	for _, name := range names {
+		for key, value := range fields {
+			if s, ok := value.(string); ok && s != "" && strings.EqualFold(key, name) {
+				return s
+			}
+		}
+	}
+	return ""
 }

@@ -195,11 +195,15 @@ func (h *Hub[T]) Close() {
 	h.wg.Wait()
 }
 
+func (h *Hub[T]) fingerprint(creds cognism.Credentials) string {
+	return fingerprint(h.salt, creds)
+}
+
 // fingerprint identifies credentials without keeping them: a hash keyed by
 // a random per-process salt.
-func (h *Hub[T]) fingerprint(creds cognism.Credentials) string {
+func fingerprint(salt []byte, creds cognism.Credentials) string {
 	sum := sha256.New()
-	sum.Write(h.salt)
+	sum.Write(salt)
 	sum.Write([]byte(creds.AccessToken))
 	sum.Write([]byte{0})
 	sum.Write([]byte(creds.SecretKey))

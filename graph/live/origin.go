@@ -17,15 +17,26 @@ type OriginPolicy struct {
 	Allowed []string
 }
 
-// ParseOrigins reads a comma-separated ALLOWED_ORIGINS value.
-func ParseOrigins(value string) OriginPolicy {
+// NewOriginPolicy returns the policy for a list of allowed origins.
+func NewOriginPolicy(allowed []string) OriginPolicy {
 	var p OriginPolicy
-	for _, item := range strings.Split(value, ",") {
+	for _, item := range allowed {
 		if item = strings.TrimSpace(item); item != "" {
 			p.Allowed = append(p.Allowed, strings.TrimRight(strings.ToLower(item), "/"))
 		}
 	}
 	return p
+}
+
+// ParseOrigins reads a comma-separated ALLOWED_ORIGINS value.
+func ParseOrigins(value string) []string {
+	var out []string
+	for _, item := range strings.Split(value, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // Allow reports whether r's origin may open a websocket.
@@ -51,22 +62,6 @@ func (p OriginPolicy) Allow(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-// Handler wraps next so that a websocket upgrade from a disallowed origin
-// is answered 403 before it reaches the GraphQL handler.
-func (p OriginPolicy) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isUpgrade(r) && !p.Allow(r) {
-			http.Error(w, "websocket origin not allowed; add it to ALLOWED_ORIGINS", http.StatusForbidden)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func isUpgrade(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
 func isLoopbackHost(host string) bool {
