@@ -42,18 +42,19 @@ type DocumentsKey struct {
 // fetcher makes the upstream call behind each loader for one key.
 type fetcher struct {
 	client *cognism.Client
+	names  *spellings
 }
 
-func (f fetcher) companies(ctx context.Context, name string) ([]cognism.Company, error) {
-	return f.client.CompanyByName(ctx, name)
+func (f fetcher) companies(ctx context.Context, folded string) ([]cognism.Company, error) {
+	return f.client.CompanyByName(ctx, f.names.original(folded))
 }
 
 func (f fetcher) people(ctx context.Context, key PersonKey) ([]cognism.Person, error) {
 	return f.client.SearchPeople(ctx, cognism.PersonSearch(key))
 }
 
-func (f fetcher) staff(ctx context.Context, company string) ([]cognism.Person, error) {
-	return f.client.SearchPeople(ctx, cognism.PersonSearch{Company: company})
+func (f fetcher) staff(ctx context.Context, folded string) ([]cognism.Person, error) {
+	return f.client.SearchPeople(ctx, cognism.PersonSearch{Company: f.names.original(folded)})
 }
 
 func (f fetcher) events(ctx context.Context, key EventsKey) ([]cognism.Event, error) {

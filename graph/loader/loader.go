@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -43,6 +44,8 @@ type Options struct {
 // with New: they cache results, and no result may outlive its request or
 // reach a caller with other credentials.
 type Loaders struct {
+	names *spellings
+
 	companies *dataloader.Loader[string, []cognism.Company]
 	people    *dataloader.Loader[PersonKey, []cognism.Person]
 	staff     *dataloader.Loader[string, []cognism.Person]
@@ -52,8 +55,10 @@ type Loaders struct {
 
 // New returns the loaders of one request over client.
 func New(client *cognism.Client, opts Options) *Loaders {
-	f := fetcher{client: client}
+	names := &spellings{first: map[string]string{}}
+	f := fetcher{client: client, names: names}
 	return &Loaders{
+		names:     names,
 		companies: newLoader(f.companies, opts),
 		people:    newLoader(f.people, opts),
 		staff:     newLoader(f.staff, opts),
@@ -66,7 +71,7 @@ func New(client *cognism.Client, opts Options) *Loaders {
 // Names are matched case-insensitively upstream, so "IBM" and "ibm" share
 // one call.
 func (l *Loaders) Companies(ctx context.Context, name string) ([]cognism.Company, error) {
-	return load(ctx, l.companies, strings.ToLower(name))
+	return load(ctx, l.companies, l.names.key(name))
 }
 
 // People returns the people a person search lists for key.
@@ -76,7 +81,7 @@ func (l *Loaders) People(ctx context.Context, key PersonKey) ([]cognism.Person, 
 
 // Staff returns the people whose current employer is company.
 func (l *Loaders) Staff(ctx context.Context, company string) ([]cognism.Person, error) {
-	return load(ctx, l.staff, strings.ToLower(company))
+	return load(ctx, l.staff, l.names.key(company))
 }
 
 // Events returns one page of the event stream.
@@ -87,6 +92,35 @@ func (l *Loaders) Events(ctx context.Context, key EventsKey) ([]cognism.Event, e
 // Documents returns one page of the entity search, parsed.
 func (l *Loaders) Documents(ctx context.Context, key DocumentsKey) (*cognism.Report, error) {
 	return load(ctx, l.documents, key)
+}
+
+// spellings remembers the first spelling of each case-folded name, so a
+// loader keyed by the folded name still sends the name as a caller wrote
+// it.
+type spellings struct {
+	mu    sync.Mutex
+	first map[string]string
+}
+
+// key records name and returns its case-folded form.
+func (s *spellings) key(name string) string {
+	folded := strings.ToLower(name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.first[folded]; !ok {
+		s.first[folded] = name
+	}
+	return folded
+}
+
+// original returns the first spelling recorded for a folded name.
+func (s *spellings) original(folded string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if name, ok := s.first[folded]; ok {
+		return name
+	}
+	return folded
 }
 
 // newLoader wraps fetch, which calls upstream for one key, in a batched

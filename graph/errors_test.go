@@ -1,0 +1,176 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cognism/graphql-gateway/graph"
+)
+
+// failingUpstream serves the shared sandbox but answers status to every
+// request whose path contains match.
+func failingUpstream(t *testing.T, status int, match string) string {
+	t.Helper()
+	sb := sharedAPI.URL
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, match) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"status": %d, "error": %q, "message": "injected by the test"}`,
+				status, http.StatusText(status))
+			return
+		}
+		forward(w, r, sb)
+	}))
+	t.Cleanup(proxy.Close)
+	return proxy.URL
+}
+
+// forward sends r to the API at base and copies the answer.
+func forward(w http.ResponseWriter, r *http.Request, base string) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, base+r.URL.RequestURI(), r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	var buf [32 << 10]byte
+	for {
+		n, err := resp.Body.Read(buf[:])
+		_, _ = w.Write(buf[:n])
+		if err != nil {
+			return
+		}
+	}
+}
+
+func TestUpstreamStatusBecomesCode(t *testing.T) {
+	cases := []struct {
+		status int
+		code   string
+	}{
+		{http.StatusBadRequest, graph.CodeBadUserInput},
+		{http.StatusUnauthorized, graph.CodeUnauthenticated},
+		{http.StatusForbidden, graph.CodeForbidden},
+		{http.StatusNotFound, graph.CodeNotFound},
+		{http.StatusGone, graph.CodeNotFound},
+		{http.StatusTooManyRequests, graph.CodeRateLimited},
+		{http.StatusInternalServerError, graph.CodeUpstreamError},
+		{http.StatusBadGateway, graph.CodeUpstreamUnavailable},
+		{http.StatusServiceUnavailable, graph.CodeUpstreamUnavailable},
+		{http.StatusGatewayTimeout, graph.CodeUpstreamTimeout},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			g := newGatewayOver(t, failingUpstream(t, tc.status, "/company/Broken"))
+			resp := g.do(`{ ok: company(name: "IBM") { name } broken: company(name: "Broken") { name } }`, nil, nil)
+
+			var data struct {
+				OK     *struct{ Name string }
+				Broken *struct{ Name string }
+			}
+			if err := json.Unmarshal(resp.Data, &data); err != nil {
+				t.Fatalf("decoding data: %v", err)
+			}
+			if data.OK == nil || data.OK.Name != "IBM" {
+				t.Errorf("ok = %+v, want IBM beside the failed field", data.OK)
+			}
+			if data.Broken != nil {
+				t.Errorf("broken = %+v, want null", data.Broken)
+			}
+			if len(resp.Errors) != 1 {
+				t.Fatalf("errors = %+v, want one", resp.Errors)
+			}
+			e := resp.Errors[0]
+			if got := e.Extensions["code"]; got != tc.code {
+				t.Errorf("code = %v, want %s", got, tc.code)
+			}
+			if got := e.Extensions["status"]; got != float64(tc.status) {
+				t.Errorf("status = %v, want %d", got, tc.status)
+			}
+			if fmt.Sprint(e.Path) != "[broken]" {
+				t.Errorf("path = %v, want [broken]", e.Path)
+			}
+		})
+	}
+}
+
+func TestUnreachableUpstreamIsUnavailable(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	g := newGatewayOver(t, dead.URL)
+
+	resp := g.do(`{ company(name: "IBM") { name } }`, nil, nil)
+
+	if resp.code() != graph.CodeUpstreamUnavailable {
+		t.Errorf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeUpstreamUnavailable, resp.Errors)
+	}
+}
+
+func TestErrorMessagesCarryNoCredential(t *testing.T) {
+	g := newGatewayOver(t, failingUpstream(t, http.StatusUnauthorized, "/"))
+
+	resp := g.do(`{ documentsReport(search: {sources: ["Reuters"]}) }`, nil, map[string]string{
+		"X-API-AccessToken": "secret-token-value",
+		"X-API-SecretKey":   "secret-key-value",
+	})
+
+	raw, _ := json.Marshal(resp.Errors)
+	if strings.Contains(string(raw), "secret-token-value") || strings.Contains(string(raw), "secret-key-value") {
+		t.Errorf("errors contain a credential: %s", raw)
+	}
+	if resp.code() != graph.CodeUnauthenticated {
+		t.Errorf("code = %q, want %s", resp.code(), graph.CodeUnauthenticated)
+	}
+}
+
+func TestInvalidScalarNamesArgument(t *testing.T) {
+	g := newGateway(t)
+	cases := []struct {
+		name, query, wantInMessage string
+	}{
+		{"date in filter", `{ events(filter: {dateFrom: "20.04.2016"}) { nodes { id } } }`, "filter.dateFrom"},
+		{"date as number", `{ events(filter: {dateTo: 2016}) { nodes { id } } }`, "filter.dateTo"},
+		{"date in search", `{ documents(search: {sources: ["Reuters"], dateFrom: "2016-13-01"}) { documents { id } } }`, "search.dateFrom"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := g.do(tc.query, nil, nil)
+			if resp.code() != graph.CodeBadUserInput {
+				t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeBadUserInput, resp.Errors)
+			}
+			msg := resp.Errors[0].Message
+			if !strings.Contains(msg, tc.wantInMessage) || !strings.Contains(msg, "2016-04-20") {
+				t.Errorf("message %q should name %s and show the expected form", msg, tc.wantInMessage)
+			}
+		})
+	}
+}
+
+func TestInvalidScalarVariableNamesArgument(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`query ($f: Date) { events(filter: {dateFrom: $f}) { nodes { id } } }`,
+		map[string]any{"f": "yesterday"}, nil)
+
+	if resp.code() != graph.CodeBadUserInput {
+		t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeBadUserInput, resp.Errors)
+	}
+	if msg := resp.Errors[0].Message; !strings.Contains(msg, "yesterday") {
+		t.Errorf("message %q should show the rejected value", msg)
+	}
+}

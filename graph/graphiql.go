@@ -1,0 +1,127 @@
+package graph
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+)
+
+// Example operations GraphiQL opens with, one tab each.
+var exampleOperations = []struct {
+	Query     string `json:"query"`
+	Variables string `json:"variables,omitempty"`
+}{
+	{Query: `# Recent job changes with the companies and people behind them.
+query RecentMoves {
+  events(first: 10, filter: {types: ["job-join", "job-move"]}) {
+    nodes {
+      date
+      type
+      employee { name title }
+      company { name industry size }
+      previousCompany { name }
+      person { fullName headline currentCompany { name city } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`},
+	{Query: `# A company with its people, events and news.
+query CompanyProfile($name: String!) {
+  company(name: $name) {
+    name
+    industry
+    website
+    people(first: 5) { fullName headline }
+    events(first: 5) { nodes { date type person { fullName } } }
+    news(first: 3) { nodes { headline date organizations { name } } }
+  }
+}
+`, Variables: `{"name": "IBM"}`},
+	{Query: `# Keyword search of news, with quotes and their speakers.
+query MarketingNews {
+  documents(search: {keywords: ["marketing"], sources: ["Financial Times", "Reuters"]}) {
+    query { keywords sources }
+    documents {
+      headline
+      date
+      organizations { name }
+      quotations { quotation speakerName speaker { fullName } organization { name } }
+    }
+  }
+}
+`},
+	{Query: `# Trigger subscriptions of the account.
+query Triggers {
+  triggerSubscriptions {
+    id
+    name
+    active
+    pattern
+    callback { method url }
+    recentEvents(first: 3) { nodes { date type organization } }
+  }
+}
+`},
+}
+
+var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Cognism GraphQL gateway</title>
+<style>body { margin: 0; } #graphiql { height: 100vh; } .note { font: 16px sans-serif; padding: 2em; }</style>
+<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.css"
+  integrity="sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU=" crossorigin="anonymous">
+<script src="https://cdn.jsdelivr.net/npm/react@18.2.0/umd/react.production.min.js"
+  integrity="sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=" crossorigin="anonymous"></script>
+<script src="https://cdn.jsdelivr.net/npm/react-dom@18.2.0/umd/react-dom.production.min.js"
+  integrity="sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc=" crossorigin="anonymous"></script>
+<script src="https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.js"
+  integrity="sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=" crossorigin="anonymous"></script>
+</head>
+<body>
+<div id="graphiql"><p class="note">Loading GraphiQL&hellip; The page loads its scripts from
+cdn.jsdelivr.net; without access to it, send queries to <code>{{.Endpoint}}</code> with any
+GraphQL client.</p></div>
+<script>
+  const endpoint = {{.Endpoint}};
+  const url = location.protocol + '//' + location.host + endpoint;
+  const subscriptionUrl = (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + endpoint;
+  const examples = JSON.parse({{.Examples}});
+  if (window.GraphiQL) {
+    ReactDOM.render(
+      React.createElement(GraphiQL, {
+        fetcher: GraphiQL.createFetcher({ url, subscriptionUrl }),
+        isHeadersEditorEnabled: true,
+        shouldPersistHeaders: false,
+        defaultHeaders: '{\n  "X-API-AccessToken": "",\n  "X-API-SecretKey": ""\n}',
+        defaultTabs: examples,
+        defaultEditorToolsVisibility: true,
+      }),
+      document.getElementById('graphiql'),
+    );
+  }
+</script>
+</body>
+</html>
+`))
+
+// GraphiQLHandler serves GraphiQL for the GraphQL endpoint at endpoint,
+// with the header editor on and the example operations in tabs. Empty
+// credential headers fall back to the gateway's default credentials.
+func GraphiQLHandler(endpoint string) http.Handler {
+	examples, err := json.Marshal(exampleOperations)
+	if err != nil {
+		panic(err) // a fixed value that always encodes
+	}
+	data := struct {
+		Endpoint string
+		Examples string
+	}{endpoint, string(examples)}
+
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_ = graphiqlPage.Execute(w, data)
+	})
+}
