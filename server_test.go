@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCommittedSchemaIsCurrent(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"schema"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile("schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(committed), out.String()); diff != "" {
+		t.Errorf("schema.graphql is stale; run `go run . schema > schema.graphql` (-committed +current):\n%s", diff)
+	}
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	cfg, err := loadConfig(nil, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.addr != ":8080" {
+		t.Errorf("addr = %q, want :8080", cfg.addr)
+	}
+	if cfg.upstreamURL != "" {
+		t.Errorf("upstreamURL = %q, want empty for sandbox mode", cfg.upstreamURL)
+	}
+	if cfg.upstreamConcurrency != 8 {
+		t.Errorf("upstreamConcurrency = %d, want 8", cfg.upstreamConcurrency)
+	}
+}
+
+func TestLoadConfigFlagBeatsEnvironment(t *testing.T) {
+	env := map[string]string{"ADDR": ":9000", "UPSTREAM_CONCURRENCY": "4", "LOG_LEVEL": "debug"}
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:9100"}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.addr != "127.0.0.1:9100" {
+		t.Errorf("addr = %q, want the flag's 127.0.0.1:9100", cfg.addr)
+	}
+	if cfg.upstreamConcurrency != 4 {
+		t.Errorf("upstreamConcurrency = %d, want 4 from UPSTREAM_CONCURRENCY", cfg.upstreamConcurrency)
+	}
+}
+
+func TestLoadConfigRejectsBadValues(t *testing.T) {
+	cases := map[string]map[string]string{
+		"log level":   {"LOG_LEVEL": "loud"},
+		"concurrency": {"UPSTREAM_CONCURRENCY": "zero"},
+	}
+	for name, env := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := loadConfig(nil, func(k string) string { return env[k] }); err == nil {
+				t.Errorf("loadConfig accepted %v", env)
+			}
+		})
+	}
+}
