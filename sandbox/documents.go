@@ -1,0 +1,493 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/cognism/graphql-gateway/cognism"
+)
+
+// Paging of the keyword document search, which the vendor documents with
+// no paging; the sandbox returns the newest defaultDocumentCount matches
+// unless page and count say otherwise.
+const (
+	defaultDocumentCount = 100
+	maxDocumentCount     = 500
+)
+
+var (
+	searchFields        = []string{"articleName", "subHeadline", "abstract"}
+	documentFields      = []string{"uid", "eid", "headline", "subHeadline", "abstract", "url", "date", "author", "source", "annotations", "photos", "videos", "entities", "quotations"}
+	entityTags          = []string{"ORGANIZATION", "PERSON", "LOCATION"}
+	errNoSearchableWord = "has no letter or digit to search for"
+)
+
+// listParam collects a list parameter given comma-separated, repeated or
+// both, with empty items dropped.
+func listParam(q url.Values, name string) []string {
+	out := []string{}
+	for _, v := range q[name] {
+		out = append(out, splitList(v)...)
+	}
+	return out
+}
+
+// documentSearch is a parsed keyword search.
+type documentSearch struct {
+	keywords, fields, exclusions, outputFields, sources, annotations []string
+	dateFrom, dateTo                                                 string
+	fromDay, toDay                                                   int64
+	page, count                                                      int
+}
+
+func parseDocumentSearch(q url.Values) (documentSearch, error) {
+	ds := documentSearch{
+		keywords:     listParam(q, "keywords"),
+		fields:       listParam(q, "fields"),
+		exclusions:   listParam(q, "exclusions"),
+		outputFields: listParam(q, "outputFields"),
+		sources:      listParam(q, "source"),
+		annotations:  listParam(q, "annotation"),
+		dateFrom:     q.Get("dateFrom"),
+		dateTo:       q.Get("dateTo"),
+	}
+	if len(ds.sources) == 0 {
+		return ds, fmt.Errorf("missing source: give one or more comma-separated sources such as %s",
+			strings.Join(documentSources[:2], ","))
+	}
+	if len(ds.fields) == 0 {
+		ds.fields = searchFields
+	}
+	for _, f := range ds.fields {
+		if !slices.Contains(searchFields, f) {
+			return ds, fmt.Errorf("unknown search field %q in fields: expected some of %s", f, strings.Join(searchFields, ","))
+		}
+	}
+	if len(ds.outputFields) == 0 {
+		ds.outputFields = documentFields
+	}
+	for i, f := range ds.outputFields {
+		if f == "articleName" {
+			ds.outputFields[i] = "headline"
+		} else if !slices.Contains(documentFields, f) {
+			return ds, fmt.Errorf("unknown output field %q in outputFields: expected some of %s", f, strings.Join(documentFields, ","))
+		}
+	}
+	for _, a := range ds.annotations {
+		if kind, label, ok := strings.Cut(a, "="); !ok || kind == "" || label == "" {
+			return ds, fmt.Errorf("invalid annotation %q: expected kind=label such as subject=PER or industry=AUT", a)
+		}
+	}
+
+	var err error
+	if ds.fromDay, ds.toDay, err = parseDayRange(ds.dateFrom, ds.dateTo); err != nil {
+		return ds, err
+	}
+	if ds.page, err = intParam(q, "page", 0); err != nil {
+		return ds, err
+	}
+	if ds.count, err = intParam(q, "count", defaultDocumentCount); err != nil {
+		return ds, err
+	}
+	if ds.page < 0 || ds.count < 1 || ds.count > maxDocumentCount {
+		return ds, fmt.Errorf("invalid page %d or count %d: pages start at 0 and count is 1 to %d", ds.page, ds.count, maxDocumentCount)
+	}
+	return ds, nil
+}
+
+// parseDayRange reads optional date bounds as inclusive day numbers.
+func parseDayRange(dateFrom, dateTo string) (from, to int64, err error) {
+	fromMS, toMS, err := parseDayBounds(dateFrom, dateTo)
+	if err != nil {
+		return 0, 0, err
+	}
+	const msPerDay = 86_400_000
+	from, to = -1<<62, 1<<62
+	if dateFrom != "" {
+		from = fromMS / msPerDay
+	}
+	if dateTo != "" {
+		to = toMS/msPerDay - 1
+	}
+	return from, to, nil
+}
+
+// ftsPhrase quotes text as one FTS5 phrase.
+func ftsPhrase(text string) (string, error) {
+	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return "", fmt.Errorf("%q %s", text, errNoSearchableWord)
+	}
+	return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`, nil
+}
+
+// keywordQuery builds the FTS5 query of the keywords: any keyword may
+// match, and a keyword with "." needs all of its dot-separated parts.
+func keywordQuery(keywords, fields []string) (string, error) {
+	var alternatives []string
+	for _, k := range keywords {
+		var parts []string
+		for _, part := range strings.Split(k, ".") {
+			if part = strings.TrimSpace(part); part == "" {
+				continue
+			}
+			phrase, err := ftsPhrase(part)
+			if err != nil {
+				return "", fmt.Errorf("invalid keyword: %v", err)
+			}
+			parts = append(parts, phrase)
+		}
+		if len(parts) > 0 {
+			alternatives = append(alternatives, "("+strings.Join(parts, " AND ")+")")
+		}
+	}
+	if len(alternatives) == 0 {
+		return "", nil
+	}
+	return "{" + strings.Join(fields, " ") + "} : (" + strings.Join(alternatives, " OR ") + ")", nil
+}
+
+func exclusionQuery(words, fields []string) (string, error) {
+	var phrases []string
+	for _, w := range words {
+		phrase, err := ftsPhrase(w)
+		if err != nil {
+			return "", fmt.Errorf("invalid exclusion: %v", err)
+		}
+		phrases = append(phrases, phrase)
+	}
+	if len(phrases) == 0 {
+		return "", nil
+	}
+	return "{" + strings.Join(fields, " ") + "} : (" + strings.Join(phrases, " OR ") + ")", nil
+}
+
+// documentSQL collects the conditions of a document query.
+type documentSQL struct {
+	where []string
+	args  []any
+}
+
+func (d *documentSQL) add(cond string, args ...any) {
+	d.where = append(d.where, cond)
+	d.args = append(d.args, args...)
+}
+
+func (d *documentSQL) addSources(sources []string) {
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(sources)), ",")
+	var args []any
+	for _, s := range sources {
+		args = append(args, fold(s))
+	}
+	d.add("d.source_fold IN ("+marks+")", args...)
+}
+
+// addAnnotations requires, for each annotation kind given, one of its
+// labels.
+func (d *documentSQL) addAnnotations(annotations []string) {
+	byKind := map[string][]string{}
+	for _, a := range annotations {
+		kind, label, _ := strings.Cut(a, "=")
+		byKind[fold(kind)] = append(byKind[fold(kind)], fold(label))
+	}
+	for _, kind := range sortedKeys(byKind) {
+		labels := byKind[kind]
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(labels)), ",")
+		args := []any{kind}
+		for _, l := range labels {
+			args = append(args, l)
+		}
+		d.add("EXISTS (SELECT 1 FROM document_annotations a WHERE a.uid = d.uid AND a.kind_fold = ? AND a.label_fold IN ("+marks+"))", args...)
+	}
+}
+
+// queryDocuments returns the matching documents, newest first.
+func (s *Server) queryDocuments(ctx context.Context, d documentSQL, page, count int) ([]cognism.Document, error) {
+	query := "SELECT d.data FROM documents d WHERE " + strings.Join(d.where, " AND ") +
+		" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?"
+	rows, err := s.db.QueryContext(ctx, query, append(d.args, count, page*count)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+
+	out := []cognism.Document{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		var doc cognism.Document
+		if err := json.Unmarshal([]byte(data), &doc); err != nil {
+			return nil, err
+		}
+		out = append(out, doc)
+	}
+	return out, rows.Err()
+}
+
+// searchDocuments runs a keyword search. A malformed keyword or exclusion
+// is returned as a *badRequest.
+func (s *Server) searchDocuments(ctx context.Context, ds documentSearch) ([]cognism.Document, error) {
+	var d documentSQL
+	d.addSources(ds.sources)
+	d.add("d.day BETWEEN ? AND ?", ds.fromDay, ds.toDay)
+
+	match, err := keywordQuery(ds.keywords, ds.fields)
+	if err != nil {
+		return nil, &badRequest{err.Error()}
+	}
+	if match != "" {
+		d.add("d.uid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)", match)
+	}
+	exclude, err := exclusionQuery(ds.exclusions, ds.fields)
+	if err != nil {
+		return nil, &badRequest{err.Error()}
+	}
+	if exclude != "" {
+		d.add("d.uid NOT IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)", exclude)
+	}
+	d.addAnnotations(ds.annotations)
+	return s.queryDocuments(ctx, d, ds.page, ds.count)
+}
+
+// badRequest is an error in the request that a handler answers with 400.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+// handleDocumentsJSON serves GET /api/v1/documents/json.
+func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
+	ds, docs, ok := s.runDocumentSearch(w, r)
+	if !ok {
+		return
+	}
+	out := struct {
+		Query     cognism.DocumentQuery `json:"query"`
+		Documents []map[string]any      `json:"documents"`
+	}{Query: ds.echo(), Documents: []map[string]any{}}
+	for _, doc := range docs {
+		shaped, err := selectFields(doc, ds.outputFields)
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		out.Documents = append(out.Documents, shaped)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) runDocumentSearch(w http.ResponseWriter, r *http.Request) (documentSearch, []cognism.Document, bool) {
+	ds, err := parseDocumentSearch(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return ds, nil, false
+	}
+	docs, err := s.searchDocuments(r.Context(), ds)
+	if bad, isBad := err.(*badRequest); isBad {
+		writeError(w, http.StatusBadRequest, bad.msg)
+		return ds, nil, false
+	}
+	if err != nil {
+		s.internalError(w, r, err)
+		return ds, nil, false
+	}
+	return ds, docs, true
+}
+
+func (ds documentSearch) echo() cognism.DocumentQuery {
+	return cognism.DocumentQuery{
+		Keywords:     ds.keywords,
+		SearchFields: ds.fields,
+		OutputFields: ds.outputFields,
+		Exclusions:   ds.exclusions,
+		DateFrom:     ds.dateFrom,
+		DateTo:       ds.dateTo,
+		Annotation:   ds.annotations,
+		Source:       ds.sources,
+	}
+}
+
+// selectFields keeps the requested fields of a document, with uid as a
+// JSON number as the vendor documents it.
+func selectFields(doc cognism.Document, fields []string) (map[string]any, error) {
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	var all map[string]any
+	if err := dec.Decode(&all); err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(fields))
+	for _, f := range fields {
+		if v, ok := all[f]; ok {
+			out[f] = v
+		}
+	}
+	if _, ok := out["uid"]; ok {
+		out["uid"] = json.Number(string(doc.UID))
+	}
+	return out, nil
+}
+
+// keepFields clears the fields of doc that are not listed.
+func keepFields(doc cognism.Document, fields []string) cognism.Document {
+	var out cognism.Document
+	for _, f := range fields {
+		switch f {
+		case "uid":
+			out.UID = doc.UID
+		case "eid":
+			out.EID = doc.EID
+		case "headline":
+			out.Headline = doc.Headline
+		case "subHeadline":
+			out.SubHeadline = doc.SubHeadline
+		case "abstract":
+			out.Abstract = doc.Abstract
+		case "url":
+			out.URL = doc.URL
+		case "date":
+			out.Date = doc.Date
+		case "author":
+			out.Author = doc.Author
+		case "source":
+			out.Source = doc.Source
+		case "annotations":
+			out.Annotations = doc.Annotations
+		case "photos":
+			out.Photos = doc.Photos
+		case "videos":
+			out.Videos = doc.Videos
+		case "entities":
+			out.Entities = doc.Entities
+		case "quotations":
+			out.Quotations = doc.Quotations
+		}
+	}
+	return out
+}
+
+// handleDocumentsText serves GET /api/v1/documents/txt.
+func (s *Server) handleDocumentsText(w http.ResponseWriter, r *http.Request) {
+	ds, docs, ok := s.runDocumentSearch(w, r)
+	if !ok {
+		return
+	}
+	report := &cognism.Report{Query: []cognism.ReportParam{
+		{Name: "Keywords", Value: strings.Join(ds.keywords, ", ")},
+		{Name: "Search fields", Value: strings.Join(ds.fields, ", ")},
+		{Name: "Exclusions", Value: strings.Join(ds.exclusions, ", ")},
+		{Name: "Date From", Value: ds.dateFrom},
+		{Name: "Date To", Value: ds.dateTo},
+		{Name: "Annotation", Value: "List(" + strings.Join(ds.annotations, ", ") + ")"},
+		{Name: "Source", Value: strings.Join(ds.sources, ", ")},
+	}}
+	for i, doc := range docs {
+		item := cognism.ReportItem{Number: ds.page*ds.count + i + 1, Document: keepFields(doc, ds.outputFields)}
+		report.Items = append(report.Items, item)
+	}
+	writeText(w, "text/plain; charset=utf-8", report.String())
+}
+
+// entitySearch is a parsed v2 entity search.
+type entitySearch struct {
+	term, tag, dateFrom, dateTo string
+	sources                     []string
+	fromDay, toDay              int64
+	aboutness, page, count      int
+}
+
+func parseEntitySearch(q url.Values) (entitySearch, error) {
+	es := entitySearch{
+		term: strings.TrimSpace(q.Get("term")), tag: strings.ToUpper(q.Get("tag")),
+		dateFrom: q.Get("dateFrom"), dateTo: q.Get("dateTo"), sources: listParam(q, "source"),
+	}
+	for _, p := range []string{"dateFrom", "dateTo", "term", "source", "page", "count"} {
+		if strings.TrimSpace(q.Get(p)) == "" {
+			return es, fmt.Errorf("missing %s: the entity search needs dateFrom, dateTo (dd.MM.yyyy), term, source, page and count", p)
+		}
+	}
+	if es.tag != "" && !slices.Contains(entityTags, es.tag) {
+		return es, fmt.Errorf("invalid tag %q: expected ORGANIZATION, PERSON or LOCATION", q.Get("tag"))
+	}
+
+	var err error
+	if es.fromDay, es.toDay, err = parseDayRange(es.dateFrom, es.dateTo); err != nil {
+		return es, err
+	}
+	if es.aboutness, err = intParam(q, "aboutness", 0); err != nil {
+		return es, err
+	}
+	if q.Get("aboutness") != "" && (es.aboutness < 1 || es.aboutness > 10) {
+		return es, fmt.Errorf("invalid aboutness %d: expected 1 to 10", es.aboutness)
+	}
+	if es.page, err = intParam(q, "page", 0); err != nil {
+		return es, err
+	}
+	if es.count, err = intParam(q, "count", 0); err != nil {
+		return es, err
+	}
+	return es, checkPaging(es.page, es.count)
+}
+
+// handleEntitySearch serves GET /api/v2/documents/search: documents in
+// which an entity with the term as its whole value (and the tag as its
+// type, when given) has at least the aboutness as relevance.
+func (s *Server) handleEntitySearch(w http.ResponseWriter, r *http.Request) {
+	es, err := parseEntitySearch(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+
+	var d documentSQL
+	d.addSources(es.sources)
+	d.add("d.day BETWEEN ? AND ?", es.fromDay, es.toDay)
+	entity := "EXISTS (SELECT 1 FROM document_entities e WHERE e.uid = d.uid AND e.value_fold = ? AND e.relevance >= ?"
+	args := []any{fold(es.term), es.aboutness}
+	if es.tag != "" {
+		entity += " AND e.type = ?"
+		args = append(args, es.tag)
+	}
+	d.add(entity+")", args...)
+
+	docs, err := s.queryDocuments(r.Context(), d, es.page, es.count)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeText(w, "text/plain; charset=utf-8", es.report(docs).String())
+}
+
+func (es entitySearch) report(docs []cognism.Document) *cognism.Report {
+	keywords := es.term
+	if es.tag != "" {
+		keywords = es.tag + ":" + es.term
+	}
+	aboutness := ""
+	if es.aboutness > 0 {
+		aboutness = fmt.Sprint(es.aboutness)
+	}
+	report := &cognism.Report{Extended: true, Query: []cognism.ReportParam{
+		{Name: "Keywords", Value: keywords},
+		{Name: "Date From", Value: es.dateFrom},
+		{Name: "Date To", Value: es.dateTo},
+		{Name: "Aboutness", Value: aboutness},
+		{Name: "Source", Value: strings.Join(es.sources, ", ")},
+		{Name: "Page", Value: fmt.Sprint(es.page)},
+		{Name: "Count", Value: fmt.Sprint(es.count)},
+	}}
+	for i, doc := range docs {
+		report.Items = append(report.Items, cognism.ReportItem{Number: es.page*es.count + i + 1, Document: doc})
+	}
+	return report
+}
