@@ -151,15 +151,19 @@ type upstream struct {
 	sandbox *sandbox.Server // nil for a remote upstream
 }
 
-// serve listens, starts the upstream, wires the routes and serves until ctx
-// ends, then shuts down gracefully.
+// serve listens on cfg.addr and serves until ctx ends.
 func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
 	}
 	defer ln.Close()
+	return serveListener(ctx, ln, cfg, logger)
+}
 
+// serveListener starts the upstream, wires the routes and serves on ln
+// until ctx ends, then shuts down gracefully.
+func serveListener(ctx context.Context, ln net.Listener, cfg config, logger *slog.Logger) error {
 	up, err := startUpstream(ctx, cfg, ln.Addr())
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -75,8 +76,40 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 
 		creds := credentialsFrom(r.Header, cfg.DefaultCredentials)
 		ctx := withRequestScope(r.Context(), cfg, creds)
+		if isPlainHTTP(r) {
+			w = &jsonStatusWriter{ResponseWriter: w}
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// isPlainHTTP reports a request that is neither a websocket upgrade nor an
+// SSE stream, whose response writer may be wrapped.
+func isPlainHTTP(r *http.Request) bool {
+	return r.Header.Get("Upgrade") == "" &&
+		!strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+// jsonStatusWriter answers 200 instead of gqlgen's 422 for documents that
+// fail to parse or validate when the response is application/json, as the
+// GraphQL-over-HTTP spec asks for that media type. Responses in
+// application/graphql-response+json keep their 4xx status.
+type jsonStatusWriter struct {
+	http.ResponseWriter
+}
+
+// WriteHeader rewrites 422 for application/json responses.
+func (w *jsonStatusWriter) WriteHeader(status int) {
+	if status == http.StatusUnprocessableEntity &&
+		strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+		status = http.StatusOK
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (w *jsonStatusWriter) Unwrap() http.ResponseWriter {
+	return w.ResponseWriter
 }
 
 // writeHTTPError writes a GraphQL-shaped error response for a request that
