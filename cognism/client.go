@@ -203,60 +203,74 @@ func setHeaderIfPresent(h http.Header, key, value string) {
 	}
 }
 
-// do sends a call under the retry policy and returns the body of the 2xx
-// response, which the caller closes.
+// do sends a call under the retry policy and returns the 2xx response,
+// whose body the caller closes. When the context ends, do returns its error
+// at once, whatever the last attempt returned.
 func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
-	var totalWait int64
+	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		req, err := c.newRequest(ctx, cl)
 		if err != nil {
 			return nil, err
 		}
-
-		resp, err := c.httpClient.Do(req)
-		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr
-			}
-			if !c.retry.shouldRetry(ctx, cl.method, attempt, 0, err) {
-				return nil, fmt.Errorf("cognism: %s: %w", cl.endpoint, redactError(err))
-			}
-			if err := c.wait(ctx, attempt, 0, &totalWait); err != nil {
-				return nil, fmt.Errorf("cognism: %s: giving up after %d attempts: %w",
-					cl.endpoint, attempt, redactError(err))
-			}
-			continue
-		}
-
-		apiErr := CheckResponse(resp)
-		if apiErr == nil {
+		resp, apiErr, transportErr := c.send(req)
+		if apiErr == nil && transportErr == nil {
 			return resp, nil
 		}
-		resp.Body.Close()
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
 
-		if !c.retry.shouldRetry(ctx, cl.method, attempt, resp.StatusCode, nil) {
-			return nil, apiErr
+		var status int
+		var retryAfter time.Duration
+		failure := transportErr
+		if apiErr != nil {
+			status, retryAfter, failure = apiErr.StatusCode, apiErr.RetryAfter, apiErr
 		}
-		var typed *APIError
-		errors.As(apiErr, &typed)
-		if err := c.wait(ctx, attempt, typed.RetryAfter, &totalWait); err != nil {
-			return nil, apiErr
+		if !c.retry.shouldRetry(ctx, cl.method, attempt, status, transportErr) {
+			return nil, c.finalError(cl, attempt, failure)
 		}
+		delay, ok := c.retry.delay(ctx, attempt, retryAfter, waited)
+		if !ok {
+			return nil, c.finalError(cl, attempt, failure)
+		}
+		if err := sleep(ctx, delay); err != nil {
+			return nil, err
+		}
+		waited += delay
 	}
 }
 
-// wait sleeps before the next retry, failing when the context ends or the
-// policy's total wait would be exceeded.
-func (c *Client) wait(ctx context.Context, attempt int, retryAfter time.Duration, total *int64) error {
-	d := c.retry.backoff(attempt, retryAfter)
-	if c.retry.MaxTotalWait > 0 && time.Duration(*total)+d > c.retry.MaxTotalWait {
-		return errRetryBudget
+// send makes one attempt and returns the 2xx response, the *APIError of
+// any other response, or the transport error.
+func (c *Client) send(req *http.Request) (*http.Response, *APIError, error) {
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		return nil, nil, err
 	}
-	*total += int64(d)
-	return sleep(ctx, d)
+	checkErr := CheckResponse(resp)
+	if checkErr == nil {
+		return resp, nil, nil
+	}
+	resp.Body.Close()
+
+	var apiErr *APIError
+	errors.As(checkErr, &apiErr)
+	return nil, apiErr, nil
 }
 
-var errRetryBudget = errors.New("retry wait budget exhausted")
+// finalError returns an *APIError as it is and wraps any other error with
+// the endpoint and the number of attempts, with credentials removed.
+func (c *Client) finalError(cl call, attempts int, err error) error {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	if attempts > 1 {
+		return fmt.Errorf("cognism: %s: giving up after %d attempts: %w", cl.endpoint, attempts, redactError(err))
+	}
+	return fmt.Errorf("cognism: %s: %w", cl.endpoint, redactError(err))
+}
 
 // getJSON sends a call and decodes its JSON body into out.
 func (c *Client) getJSON(ctx context.Context, cl call, out any) error {

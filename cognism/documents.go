@@ -77,6 +77,19 @@ func (c *Client) DocumentsReportText(ctx context.Context, opts DocumentSearchOpt
 	return c.getText(ctx, cl)
 }
 
+// DocumentsReport runs the keyword search and parses its text report.
+func (c *Client) DocumentsReport(ctx context.Context, opts DocumentSearchOptions) (*Report, error) {
+	text, err := c.DocumentsReportText(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	report, err := ParseReport(text)
+	if err != nil {
+		return nil, &DecodeError{Endpoint: endpointDocumentsText.String(), Err: err}
+	}
+	return report, nil
+}
+
 // EntityTag is the kind of entity an entity search looks for.
 type EntityTag string
 

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // maxErrorBody caps how much of an error response body is read.
@@ -116,10 +117,40 @@ func CheckResponse(resp *http.Response) error {
 	if err := json.Unmarshal(body, &parsed); err == nil {
 		apiErr.Title = parsed.Error
 		apiErr.Message = parsed.Message
-	} else if text := strings.TrimSpace(string(body)); text != "" {
-		apiErr.Message = truncate(text, 300)
+	} else {
+		apiErr.Message = strings.TrimSpace(string(body))
 	}
+
+	// A server may echo a credential back, as in "unknown token tok-123",
+	// so credentials go before the text is cut short.
+	if req := resp.Request; req != nil {
+		apiErr.Title = redactCredentials(apiErr.Title, req)
+		apiErr.Message = redactCredentials(apiErr.Message, req)
+	}
+	apiErr.Title = truncate(apiErr.Title, 300)
+	apiErr.Message = truncate(apiErr.Message, 300)
 	return apiErr
+}
+
+// redactCredentials replaces every credential that req carried, in its
+// headers or query, with "REDACTED".
+func redactCredentials(s string, req *http.Request) string {
+	if s == "" {
+		return s
+	}
+	values := []string{req.Header.Get("X-API-AccessToken"), req.Header.Get("X-API-SecretKey")}
+	if req.URL != nil {
+		q := req.URL.Query()
+		for _, name := range credentialParams {
+			values = append(values, q[name]...)
+		}
+	}
+	for _, v := range values {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, "REDACTED")
+		}
+	}
+	return s
 }
 
 // parseRetryAfter reads a Retry-After value in seconds or as an HTTP date.
@@ -182,9 +213,14 @@ func redactError(err error) error {
 	return err
 }
 
+// truncate cuts s to at most n bytes, at a rune boundary, marking the cut
+// with "...".
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "..."
 }

@@ -18,7 +18,8 @@ type RetryPolicy struct {
 	MaxAttempts int
 	// BaseDelay is the wait before the first retry; it doubles each time.
 	BaseDelay time.Duration
-	// MaxDelay caps a single wait, including one asked for by Retry-After.
+	// MaxDelay caps a single wait. A response whose Retry-After asks for
+	// longer is not retried, so the caller sees it at once. Zero means 30 s.
 	MaxDelay time.Duration
 	// MaxTotalWait caps the sum of all waits for one call.
 	MaxTotalWait time.Duration
@@ -76,6 +77,24 @@ func (p RetryPolicy) backoff(attempt int, retryAfter time.Duration) time.Duratio
 		return 0
 	}
 	return ceiling/2 + rand.N(ceiling/2+1)
+}
+
+// delay returns the wait before retry number attempt, or false when the
+// retry must not happen: the server asked for a longer wait than MaxDelay,
+// the wait would take the call past MaxTotalWait, or the context's deadline
+// would pass first.
+func (p RetryPolicy) delay(ctx context.Context, attempt int, retryAfter, waited time.Duration) (time.Duration, bool) {
+	if retryAfter > p.maxDelay() {
+		return 0, false
+	}
+	d := p.backoff(attempt, retryAfter)
+	if p.MaxTotalWait > 0 && waited+d > p.MaxTotalWait {
+		return 0, false
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		return 0, false
+	}
+	return d, true
 }
 
 func (p RetryPolicy) maxDelay() time.Duration {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 )
 
 var (
@@ -63,6 +62,9 @@ func (c *Client) CreateSubscription(ctx context.Context, in SubscriptionInput) (
 // GetSubscription returns one trigger subscription; an unknown id is an
 // error matching ErrNotFound.
 func (c *Client) GetSubscription(ctx context.Context, id string) (*Subscription, error) {
+	if id == "" {
+		return nil, ErrEmptySubscriptionID
+	}
 	var sub Subscription
 	cl := call{endpoint: endpointSubscriptionGet, path: subscriptionPath(id)}
 	if err := c.getJSON(ctx, cl, &sub); err != nil {
@@ -74,6 +76,9 @@ func (c *Client) GetSubscription(ctx context.Context, id string) (*Subscription,
 // ModifySubscription replaces a trigger subscription's name, state, pattern
 // and callback.
 func (c *Client) ModifySubscription(ctx context.Context, id string, in SubscriptionInput) error {
+	if id == "" {
+		return ErrEmptySubscriptionID
+	}
 	if err := in.Validate(); err != nil {
 		return err
 	}
@@ -83,13 +88,19 @@ func (c *Client) ModifySubscription(ctx context.Context, id string, in Subscript
 
 // DeleteSubscription removes a trigger subscription.
 func (c *Client) DeleteSubscription(ctx context.Context, id string) error {
+	if id == "" {
+		return ErrEmptySubscriptionID
+	}
 	cl := call{endpoint: endpointSubscriptionDelete, path: subscriptionPath(id)}
 	return c.getJSON(ctx, cl, nil)
 }
 
 func subscriptionPath(id string) string {
-	return "/api/v1/subscription/" + url.PathEscape(id)
+	return "/api/v1/subscription/" + pathSegment(id)
 }
+
+// ErrEmptySubscriptionID is returned for a subscription call without an id.
+var ErrEmptySubscriptionID = errors.New("cognism: subscription id is empty")
 
 // normalized fills nil collections so the body carries [] and {} rather
 // than null.

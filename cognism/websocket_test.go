@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -452,4 +453,63 @@ func TestJoinWebsocketOverTLS(t *testing.T) {
 	if got := s.SessionID(); got != "s-tls" {
 		t.Errorf("SessionID() = %q, want %q", got, "s-tls")
 	}
+}
+
+func TestPushToSessionRequest(t *testing.T) {
+	t.Parallel()
+
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		testMethod(t, r, "POST")
+		testPath(t, r, "/prefix/api/v1/websocket/session")
+		testQuery(t, r, url.Values{"session": {"s 1&x=2"}})
+		testBody(t, r, `{"hello": ["world", 1]}`)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	err := c.PushToSession(context.Background(), "s 1&x=2", json.RawMessage(`{"hello": ["world", 1]}`))
+	if err != nil {
+		t.Fatalf("PushToSession: %v", err)
+	}
+}
+
+func TestPushToSessionErrors(t *testing.T) {
+	t.Parallel()
+
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `{"status": 404, "error": "Not Found", "message": "no session s-9"}`)
+	})
+	ctx := context.Background()
+	if err := c.PushToSession(ctx, "s-9", json.RawMessage(`{}`)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("PushToSession to an unknown session error = %v, want ErrNotFound", err)
+	}
+	if err := c.PushToSession(ctx, "", json.RawMessage(`{}`)); err == nil {
+		t.Error("PushToSession without a session succeeded")
+	}
+	if err := c.PushToSession(ctx, "s-1", json.RawMessage(`{oops`)); err == nil {
+		t.Error("PushToSession with invalid JSON succeeded")
+	}
+}
+
+func TestJoinWebsocketTokenWithoutSecret(t *testing.T) {
+	t.Parallel()
+
+	c := newWebsocketServer(t, func(t *testing.T, conn *websocket.Conn, r *http.Request) {
+		if got := r.Header.Get("X-API-AccessToken"); got != "only-token" {
+			t.Errorf("X-API-AccessToken = %q, want %q", got, "only-token")
+		}
+		if r.Header.Values("X-API-SecretKey") != nil {
+			t.Error("handshake carries a secret key although none was given")
+		}
+		if r.URL.Query().Has("pattern") {
+			t.Errorf("query %q has a pattern, want none for an empty pattern", r.URL.RawQuery)
+		}
+		writeJSON(t, conn, map[string]string{"session": "s-1"})
+		_ = waitForClose(conn)
+	})
+	ctx := WithCredentials(context.Background(), Credentials{AccessToken: "only-token"})
+	s, err := c.JoinWebsocket(ctx, "")
+	if err != nil {
+		t.Fatalf("JoinWebsocket: %v", err)
+	}
+	s.Close()
 }
