@@ -28,8 +28,12 @@ func patternFromJSON(raw scalar.JSON) (map[string]string, error) {
 		if err != nil {
 			return nil, inputErrorf("input.pattern", "field %q: %s", field, err)
 		}
-		if _, err := cognism.ParseRule(field + "=" + text); err != nil {
+		clauses, err := cognism.ParseRule(field + "=" + text)
+		if err != nil {
 			return nil, inputErrorf("input.pattern", "field %q: %s", field, err)
+		}
+		if len(clauses) != 1 {
+			return nil, inputErrorf("input.pattern", "field %q: the value must be one clause; escape ';' as '\\;'", field)
 		}
 		pattern[field] = text
 	}
