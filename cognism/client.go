@@ -272,7 +272,8 @@ func (c *Client) finalError(cl call, attempts int, err error) error {
 	return fmt.Errorf("cognism: %s: %w", cl.endpoint, redactError(err))
 }
 
-// getJSON sends a call and decodes its JSON body into out.
+// getJSON sends a call and decodes its JSON body into out; a nil out
+// discards the body.
 func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
 	resp, err := c.do(ctx, cl)
 	if err != nil {
@@ -284,8 +285,11 @@ func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
 		return nil
 	}
-	dec := json.NewDecoder(io.LimitReader(resp.Body, maxBody))
-	if err := dec.Decode(out); err != nil {
+	data, err := readBody(ctx, cl, resp.Body)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, out); err != nil {
 		return &DecodeError{Endpoint: cl.endpoint.String(), Err: err}
 	}
 	return nil
@@ -299,12 +303,28 @@ func (c *Client) getText(ctx context.Context, cl call) (string, error) {
 	}
 	defer resp.Body.Close()
 
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := readBody(ctx, cl, resp.Body)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return "", ctxErr
-		}
-		return "", &DecodeError{Endpoint: cl.endpoint.String(), Err: err}
+		return "", err
 	}
 	return string(data), nil
+}
+
+// readBody reads a success body of at most maxBody bytes. A read cut short
+// by the context returns the context's error.
+func readBody(ctx context.Context, cl call, body io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(body, maxBody+1))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, &DecodeError{Endpoint: cl.endpoint.String(), Err: redactError(err)}
+	}
+	if len(data) > maxBody {
+		return nil, &DecodeError{
+			Endpoint: cl.endpoint.String(),
+			Err:      fmt.Errorf("body is larger than %d MiB", maxBody>>20),
+		}
+	}
+	return data, nil
 }

@@ -476,3 +476,39 @@ func TestMalformedBodyIsDecodeError(t *testing.T) {
 		})
 	}
 }
+
+func TestCancelWhileReadingBodyReturnsContextError(t *testing.T) {
+	t.Parallel()
+
+	flushed := make(chan struct{})
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `[{"id": "1009", "name": `)
+		_ = http.NewResponseController(w).Flush()
+		close(flushed)
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-flushed
+		cancel()
+	}()
+
+	_, err := c.CompanyByName(ctx, "IBM")
+	if err != context.Canceled {
+		t.Errorf("CompanyByName error = %v, want context.Canceled itself", err)
+	}
+}
+
+func TestReadBodyRejectsOversizedBody(t *testing.T) {
+	t.Parallel()
+
+	cl := call{endpoint: endpointEventsCSV}
+	_, err := readBody(context.Background(), cl, &countingReader{})
+	var decodeErr *DecodeError
+	if !errors.As(err, &decodeErr) {
+		t.Fatalf("readBody of an endless body error = %v, want a *DecodeError", err)
+	}
+	if !strings.Contains(err.Error(), "larger than 64 MiB") {
+		t.Errorf("error %q does not state the limit", err)
+	}
+}

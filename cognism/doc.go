@@ -8,6 +8,8 @@
 // documents for it. Non-2xx responses become *APIError values that callers
 // test with errors.Is against ErrUnauthorized, ErrNotFound and the other
 // kinds, and idempotent requests are retried under a RetryPolicy.
+// JoinWebsocket opens the live event stream as a LiveStream whose Next
+// returns events in order.
 //
 // The package also holds the rule language of the event stream (Rule,
 // ParseRule), the text report codec (Report) and the events CSV codec

@@ -202,15 +202,15 @@ func RedactURL(u *url.URL) string {
 // because *url.Error prints the full request URL.
 func redactError(err error) error {
 	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
-		if u, perr := url.Parse(urlErr.URL); perr == nil {
-			redacted := *u
-			redacted.RawQuery = ""
-			full := RedactURL(u)
-			return &url.Error{Op: urlErr.Op, URL: redacted.Scheme + "://" + redacted.Host + full, Err: urlErr.Err}
-		}
+	if !errors.As(err, &urlErr) {
+		return err
 	}
-	return err
+	u, perr := url.Parse(urlErr.URL)
+	if perr != nil {
+		// A URL that does not parse cannot be redacted, so none is shown.
+		return &url.Error{Op: urlErr.Op, URL: "(URL hidden)", Err: urlErr.Err}
+	}
+	return &url.Error{Op: urlErr.Op, URL: u.Scheme + "://" + u.Host + RedactURL(u), Err: urlErr.Err}
 }
 
 // truncate cuts s to at most n bytes, at a rune boundary, marking the cut

@@ -2,6 +2,7 @@ package cognism
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -57,7 +58,10 @@ func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt, st
 		return false
 	}
 	if err != nil {
-		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+		// A certificate that failed verification fails again the same way.
+		var certErr *tls.CertificateVerificationError
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
+			!errors.As(err, &certErr)
 	}
 	return slices.Contains(p.RetryStatuses, status)
 }

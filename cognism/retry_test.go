@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -290,5 +292,29 @@ func TestBackoffBounds(t *testing.T) {
 	}
 	if d := p.backoff(1, 700*time.Millisecond); d != 700*time.Millisecond {
 		t.Errorf("backoff with Retry-After 700ms = %v, want 700ms", d)
+	}
+}
+
+func TestRetryNotOnCertificateErrors(t *testing.T) {
+	t.Parallel()
+
+	var count atomic.Int32
+	srv := httptest.NewTLSServer(statusSequence(&count, "[]", ""))
+	t.Cleanup(srv.Close)
+	// The default HTTP client does not trust the test certificate.
+	c, err := NewClient(srv.URL, WithRetryPolicy(fastRetry))
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+
+	_, err = c.ListSubscriptions(context.Background())
+	if err == nil {
+		t.Fatal("ListSubscriptions over an untrusted certificate succeeded")
+	}
+	if got := count.Load(); got != 0 {
+		t.Errorf("server saw %d requests, want none", got)
+	}
+	if strings.Contains(err.Error(), "giving up") {
+		t.Errorf("error %q shows retries of a certificate failure", err)
 	}
 }

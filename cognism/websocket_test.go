@@ -370,7 +370,8 @@ func TestJoinWebsocketUnauthorized(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = io.WriteString(w, `{"status": 401, "error": "Unauthorized", "message": "bad token"}`)
+		token := r.Header.Get("X-API-AccessToken")
+		_, _ = io.WriteString(w, `{"status": 401, "error": "Unauthorized", "message": "bad token `+token+`"}`)
 	}))
 	t.Cleanup(srv.Close)
 	c, err := NewClient(srv.URL+"/prefix", WithDefaultCredentials(Credentials{testToken, testSecret}))
@@ -386,8 +387,8 @@ func TestJoinWebsocketUnauthorized(t *testing.T) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("JoinWebsocket error = %T, want *APIError", err)
 	}
-	if apiErr.Message != "bad token" {
-		t.Errorf("Message = %q, want %q", apiErr.Message, "bad token")
+	if apiErr.Message != "bad token REDACTED" {
+		t.Errorf("Message = %q, want %q", apiErr.Message, "bad token REDACTED")
 	}
 	if apiErr.Path != "/prefix/api/v1/websocket?pattern=org%3DIBM" {
 		t.Errorf("Path = %q, want the websocket path and pattern", apiErr.Path)
