@@ -83,9 +83,10 @@ func (e *CSVError) Error() string {
 }
 
 // ParseEventsCSV reads an events CSV export. It accepts CRLF or LF line
-// ends, blank lines, a missing rule line when the header comes first, a
-// missing header after the rule line (the columns are then in the standard
-// order), columns in any order with unknown ones ignored, and short rows.
+// ends, blank lines, short rows, and header columns in any order, ignoring
+// unknown ones. The rule line may be missing when the header comes first.
+// The header may be missing after the rule line, and the columns are then
+// in the standard order.
 // Values are kept exactly as quoted, except that CSV reading turns a CRLF
 // inside a quoted field into LF.
 func ParseEventsCSV(text string) (*EventsCSV, error) {
@@ -259,9 +260,9 @@ func rowFromRecord(record []string, columns []int) EventsCSVRow {
 }
 
 // NewEventsCSVRow returns the CSV row for an event. The organisation
-// columns other than the name come from the event's orgInfo object, read
-// at the keys id, client_id, industry, website, founded, type and size;
-// missing keys leave the column empty.
+// columns other than the name come from the event's orgInfo object, read at
+// the keys id, client_id, industry, website, founded, type and size. A
+// missing key leaves its column empty.
 func NewEventsCSVRow(e Event) EventsCSVRow {
 	row := EventsCSVRow{
 		EventID:          string(e.ID),

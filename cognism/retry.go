@@ -19,8 +19,9 @@ type RetryPolicy struct {
 	MaxAttempts int
 	// BaseDelay is the wait before the first retry; it doubles each time.
 	BaseDelay time.Duration
-	// MaxDelay caps a single wait. A response whose Retry-After asks for
-	// longer is not retried, so the caller sees it at once. Zero means 30 s.
+	// MaxDelay caps a single wait. A response whose Retry-After requests a
+	// longer wait is not retried, so the caller sees it at once. Zero means
+	// 30 s.
 	MaxDelay time.Duration
 	// MaxTotalWait caps the sum of all waits for one call.
 	MaxTotalWait time.Duration

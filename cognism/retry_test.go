@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// statusSequence answers with the given statuses in turn, then with 200
+// statusSequence responds with the given statuses in turn, then with 200
 // and body, and counts the requests.
 func statusSequence(count *atomic.Int32, body string, retryAfter string, statuses ...int) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -168,7 +168,7 @@ func TestRetryCancelledContextStopsWaiting(t *testing.T) {
 }
 
 // dropFirst drops the connection of the first request without a response
-// and answers later ones with an empty JSON array.
+// and responds to later ones with an empty JSON array.
 func dropFirst(t *testing.T, count *atomic.Int32) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if count.Add(1) == 1 {

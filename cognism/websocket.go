@@ -21,7 +21,7 @@ var (
 )
 
 // Live stream defaults. The server pings every 30 s and drops a client that
-// has not answered within 60 s, so 75 s without any frame or ping means the
+// sends no pong within 60 s, so 75 s without any frame or ping means the
 // connection is gone.
 const (
 	DefaultStreamReadLimit   = 1 << 20
@@ -101,19 +101,19 @@ type LiveStream struct {
 	events     chan Event
 	done       chan struct{} // closed by Close
 	readerDone chan struct{} // closed when the reading goroutine returns
-	err        error         // why reading ended; read after events is closed
+	err        error         // error that ended reading, valid once events is closed
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// JoinWebsocket opens the live event websocket for events matching pattern,
-// in the rule language or as a JSON pattern object; an empty pattern
-// matches every event. Credentials travel as headers, never in the URL. A
-// rejected handshake returns the *APIError that CheckResponse builds from
-// the response, so a 401 matches ErrUnauthorized. The context bounds the
-// handshake and the wait for the first frame, which carries the session id;
-// it does not bound the stream. The handshake is not retried.
+// JoinWebsocket opens the live event websocket for events matching pattern.
+// The pattern is in the rule language or a JSON pattern object, and an
+// empty pattern matches every event. Credentials travel as headers, never
+// in the URL. A rejected handshake returns the *APIError that CheckResponse
+// builds from the response, so a 401 matches ErrUnauthorized. The context
+// bounds the handshake and the wait for the first frame, which carries the
+// session id, but not the stream. The handshake is not retried.
 func (c *Client) JoinWebsocket(ctx context.Context, pattern string, opts ...StreamOption) (*LiveStream, error) {
 	config := streamConfig{readLimit: DefaultStreamReadLimit, readTimeout: DefaultStreamReadTimeout}
 	for _, opt := range opts {
@@ -219,9 +219,10 @@ func (s *LiveStream) SessionID() string {
 	return s.session
 }
 
-// Next returns the next event. It returns ctx.Err() when ctx ends first,
-// leaving the stream open; ErrStreamClosed after Close; and a *StreamError,
-// after every event received before it, when the stream ended otherwise.
+// Next returns the next event. When ctx ends first it returns ctx.Err() and
+// the stream stays open. After Close it returns ErrStreamClosed. When the
+// stream ends any other way, Next returns every event received before the
+// end and then a *StreamError.
 func (s *LiveStream) Next(ctx context.Context) (Event, error) {
 	select {
 	case <-s.done:
