@@ -86,6 +86,9 @@ func (r *Resolver) newsKey(name string, aboutness *int, sources []string, from, 
 	if len(sources) == 0 {
 		return key, inputErrorf("sources", "no default news sources are configured; pass sources")
 	}
+	if err := checkListValues("sources", sources); err != nil {
+		return key, err
+	}
 	key.Sources = strings.Join(sources, ",")
 
 	if aboutness != nil {

@@ -20,7 +20,11 @@ func (r *documentResolver) Organizations(ctx context.Context, obj *model.Documen
 
 // Documents is the resolver for the documents field.
 func (r *queryResolver) Documents(ctx context.Context, search model.DocumentSearchInput) (*model.DocumentSearch, error) {
-	result, err := r.Client.SearchDocuments(ctx, documentSearchOptions(search))
+	opts, err := documentSearchOptions(search)
+	if err != nil {
+		return nil, err
+	}
+	result, err := r.Client.SearchDocuments(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +33,11 @@ func (r *queryResolver) Documents(ctx context.Context, search model.DocumentSear
 
 // DocumentsReport is the resolver for the documentsReport field.
 func (r *queryResolver) DocumentsReport(ctx context.Context, search model.DocumentSearchInput) (string, error) {
-	return r.Client.DocumentsReportText(ctx, documentSearchOptions(search))
+	opts, err := documentSearchOptions(search)
+	if err != nil {
+		return "", err
+	}
+	return r.Client.DocumentsReportText(ctx, opts)
 }
 
 // DocumentsByEntity is the resolver for the documentsByEntity field.

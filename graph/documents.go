@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"strings"
+
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/model"
 	"github.com/cognism/graphql-gateway/graph/scalar"
@@ -9,6 +11,9 @@ import (
 // entitySearchOptions checks an entity search and converts it to upstream
 // options; page and count are set per page.
 func entitySearchOptions(s model.EntitySearchInput) (cognism.EntitySearchOptions, error) {
+	if err := checkListValues("search.sources", s.Sources); err != nil {
+		return cognism.EntitySearchOptions{}, err
+	}
 	opts := cognism.EntitySearchOptions{
 		Term:     s.Term,
 		Sources:  s.Sources,
@@ -30,7 +35,23 @@ func entitySearchOptions(s model.EntitySearchInput) (cognism.EntitySearchOptions
 	return opts, nil
 }
 
-func documentSearchOptions(s model.DocumentSearchInput) cognism.DocumentSearchOptions {
+// documentSearchOptions checks a keyword search and converts it to upstream
+// options.
+func documentSearchOptions(s model.DocumentSearchInput) (cognism.DocumentSearchOptions, error) {
+	for _, l := range []struct {
+		argument string
+		values   []string
+	}{
+		{"search.keywords", s.Keywords},
+		{"search.fields", s.Fields},
+		{"search.exclusions", s.Exclusions},
+		{"search.outputFields", s.OutputFields},
+		{"search.sources", s.Sources},
+	} {
+		if err := checkListValues(l.argument, l.values); err != nil {
+			return cognism.DocumentSearchOptions{}, err
+		}
+	}
 	return cognism.DocumentSearchOptions{
 		Keywords:     s.Keywords,
 		Fields:       s.Fields,
@@ -40,5 +61,16 @@ func documentSearchOptions(s model.DocumentSearchInput) cognism.DocumentSearchOp
 		DateFrom:     scalar.TimeOf(s.DateFrom),
 		DateTo:       scalar.TimeOf(s.DateTo),
 		Annotations:  s.Annotations,
+	}, nil
+}
+
+// checkListValues rejects values that contain a comma, because upstream
+// takes these lists comma-separated and such a value would become two.
+func checkListValues(argument string, values []string) error {
+	for _, v := range values {
+		if strings.Contains(v, ",") {
+			return inputErrorf(argument, "%.60q contains a comma, which upstream reads as a separator", v)
+		}
 	}
+	return nil
 }

@@ -65,7 +65,10 @@ func (r *queryResolver) SearchEvents(ctx context.Context, search model.EventSear
 	if len(search.Pipeline) == 0 {
 		return nil, inputErrorf("search.pipeline", "needs at least one stage")
 	}
-	stages := pipelineStages(search.Pipeline)
+	stages, err := pipelineStages(search.Pipeline)
+	if err != nil {
+		return nil, err
+	}
 	events, hasNext, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.Event, error) {
 		return r.Client.SearchEvents(ctx, cognism.EventSearch{
 			DateFrom: scalar.TimeOf(search.DateFrom),

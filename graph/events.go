@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/cognism/graphql-gateway/cognism"
@@ -118,10 +119,15 @@ func (r *Resolver) eventsCSV(ctx context.Context, q eventQuery, w window) (strin
 	return out.String(), nil
 }
 
-// pipelineStages converts the GraphQL pipeline to upstream stages.
-func pipelineStages(stages []model.PipelineStageInput) []cognism.PipelineStage {
+// pipelineStages checks the GraphQL pipeline and converts it to upstream
+// stages.
+func pipelineStages(stages []model.PipelineStageInput) ([]cognism.PipelineStage, error) {
 	out := make([]cognism.PipelineStage, 0, len(stages))
-	for _, s := range stages {
+	for i, s := range stages {
+		if !isEventPath(s.Name) {
+			return nil, inputErrorf(fmt.Sprintf("search.pipeline[%d].name", i),
+				"%.60q is not an event field path such as type or employee.title", s.Name)
+		}
 		out = append(out, cognism.PipelineStage{
 			Name:     s.Name,
 			Operator: cognism.PipelineOperator(strings.ToLower(string(s.Operator))),
@@ -129,7 +135,14 @@ func pipelineStages(stages []model.PipelineStageInput) []cognism.PipelineStage {
 			Phase:    "match",
 		})
 	}
-	return out
+	return out, nil
+}
+
+// isEventPath reports whether name is a dotted event field path, as the
+// rule language reads a clause's field.
+func isEventPath(name string) bool {
+	rule, err := cognism.ParseRule(name + "=x")
+	return err == nil && len(rule) == 1 && rule[0].Field == name
 }
 
 // splitName splits a full name into a first name and the rest.
