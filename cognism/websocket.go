@@ -91,8 +91,11 @@ func WithMessageHandler(h func(data json.RawMessage)) StreamOption {
 }
 
 // LiveStream is an open websocket session of the live event endpoint.
-// Next returns its events in order; call Close when done. A LiveStream is
-// safe for one goroutine calling Next while another calls Close.
+// Next returns its events in order, and Close must be called when done. A
+// goroutine reads frames ahead into a buffer of 64 events. While that
+// buffer is full nothing is read, so pings go unanswered and the server
+// drops a consumer that stops calling Next for about a minute. Next and
+// Close may be called from different goroutines.
 type LiveStream struct {
 	conn    *websocket.Conn
 	config  streamConfig
@@ -277,9 +280,7 @@ func (s *LiveStream) extendDeadline() {
 // without one is returned to be handled like any later frame.
 func (s *LiveStream) readFirstFrame(ctx context.Context) ([]byte, error) {
 	s.extendDeadline()
-	if deadline, ok := ctx.Deadline(); ok && (s.config.readTimeout <= 0 || time.Until(deadline) < s.config.readTimeout) {
-		_ = s.conn.SetReadDeadline(deadline)
-	}
+	// Ending the context, by cancel or deadline, interrupts the read.
 	stop := context.AfterFunc(ctx, func() { _ = s.conn.SetReadDeadline(time.Now()) })
 
 	_, data, err := s.conn.ReadMessage()
@@ -288,11 +289,6 @@ func (s *LiveStream) readFirstFrame(ctx context.Context) ([]byte, error) {
 		return nil, ctx.Err()
 	}
 	if err != nil {
-		// The read deadline may be the context's, reached a moment before
-		// the context itself reports it.
-		if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
-			return nil, context.DeadlineExceeded
-		}
 		return nil, s.streamError(err)
 	}
 

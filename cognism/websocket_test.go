@@ -197,6 +197,11 @@ func TestLiveStreamCloseIsClean(t *testing.T) {
 	if _, err := next(t, s); !errors.Is(err, ErrStreamClosed) {
 		t.Errorf("Next after Close error = %v, want ErrStreamClosed", err)
 	}
+	select {
+	case <-s.readerDone:
+	default:
+		t.Error("the reading goroutine still runs after Close returned")
+	}
 
 	err := <-serverErr
 	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
