@@ -183,7 +183,8 @@ var endpointCases = []endpointCase{
 		name: "event search", method: "POST", path: "/api/v1/events/stream/search", auth: authQuery,
 		status: 200, body: "[]",
 		call: func(ctx context.Context, c *Client) error {
-			_, err := c.SearchEvents(ctx, EventSearch{Pipeline: []PipelineStage{{Name: "type", Operator: OpEq, Values: []string{"310"}}}})
+			stage := PipelineStage{Name: "type", Operator: OpEq, Values: []string{"310"}}
+			_, err := c.SearchEvents(ctx, EventSearch{Pipeline: []PipelineStage{stage}})
 			return err
 		},
 	},

@@ -88,7 +88,9 @@ func (p RetryPolicy) backoff(attempt int, retryAfter time.Duration) time.Duratio
 // retry must not happen: the server asked for a longer wait than MaxDelay,
 // the wait would take the call past MaxTotalWait, or the context's deadline
 // would pass first.
-func (p RetryPolicy) delay(ctx context.Context, attempt int, retryAfter, waited time.Duration) (time.Duration, bool) {
+func (p RetryPolicy) delay(
+	ctx context.Context, attempt int, retryAfter, waited time.Duration,
+) (time.Duration, bool) {
 	if retryAfter > p.maxDelay() {
 		return 0, false
 	}

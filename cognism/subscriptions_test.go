@@ -132,7 +132,8 @@ func TestModifySubscriptionBody(t *testing.T) {
 		testBody(t, r, testSubscriptionBody)
 		w.WriteHeader(http.StatusNoContent)
 	})
-	if err := c.ModifySubscription(context.Background(), "9d363669-c334-4307-8c62-5cf1fc49e28b", testSubscriptionInput); err != nil {
+	err := c.ModifySubscription(context.Background(), "9d363669-c334-4307-8c62-5cf1fc49e28b", testSubscriptionInput)
+	if err != nil {
 		t.Fatalf("ModifySubscription: %v", err)
 	}
 }

@@ -117,7 +117,9 @@ type LiveStream struct {
 // builds from the response, so a 401 matches ErrUnauthorized. The context
 // bounds the handshake and the wait for the first frame, which carries the
 // session id, but not the stream. The handshake is not retried.
-func (c *Client) JoinWebsocket(ctx context.Context, pattern string, opts ...StreamOption) (*LiveStream, error) {
+func (c *Client) JoinWebsocket(
+	ctx context.Context, pattern string, opts ...StreamOption,
+) (*LiveStream, error) {
 	config := streamConfig{readLimit: DefaultStreamReadLimit, readTimeout: DefaultStreamReadTimeout}
 	for _, opt := range opts {
 		opt(&config)
@@ -372,7 +374,11 @@ func (s *LiveStream) decodeFrame(data []byte) (Event, bool, error) {
 
 	var ev Event
 	if err := json.Unmarshal(trimmed, &ev); err != nil {
-		return Event{}, false, &StreamError{Session: s.session, Reason: "received a malformed event: " + err.Error(), Err: err}
+		return Event{}, false, &StreamError{
+			Session: s.session,
+			Reason:  "received a malformed event: " + err.Error(),
+			Err:     err,
+		}
 	}
 	return ev, true, nil
 }

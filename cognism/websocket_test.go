@@ -24,9 +24,12 @@ const (
 // testWait bounds waits that only a broken implementation would reach.
 const testWait = 10 * time.Second
 
+// websocketScript plays the server's side of one upgraded connection.
+type websocketScript func(t *testing.T, conn *websocket.Conn, r *http.Request)
+
 // newWebsocketServer serves the live endpoint under /prefix and runs script
 // on each upgraded connection; the connection closes when script returns.
-func newWebsocketServer(t *testing.T, script func(t *testing.T, conn *websocket.Conn, r *http.Request)) *Client {
+func newWebsocketServer(t *testing.T, script websocketScript) *Client {
 	t.Helper()
 
 	upgrader := websocket.Upgrader{}
