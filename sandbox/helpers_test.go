@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -93,3 +94,43 @@ func (ts *testSandbox) do(t *testing.T, method, path string, body string, header
 }
 
 var ctx = context.Background()
+
+// inject stores an event through POST /_sandbox/events and returns it as
+// stored.
+func (ts *testSandbox) inject(t *testing.T, ev cognism.Event) cognism.Event {
+	t.Helper()
+	data, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := ts.do(t, "POST", "/_sandbox/events", string(data), nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("injecting an event: status %d: %s", resp.StatusCode, body)
+	}
+	var stored cognism.Event
+	if err := json.Unmarshal([]byte(body), &stored); err != nil {
+		t.Fatal(err)
+	}
+	return stored
+}
+
+// wantStatus fails unless resp has the status and a JSON error body whose
+// message contains each of the words.
+func wantStatus(t *testing.T, resp *http.Response, body string, status int, words ...string) {
+	t.Helper()
+	if resp.StatusCode != status {
+		t.Fatalf("status %d, want %d; body %s", resp.StatusCode, status, body)
+	}
+	var e errorBody
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		t.Fatalf("error body is not JSON: %q", body)
+	}
+	if e.Status != status || e.Error != http.StatusText(status) {
+		t.Errorf("error body = %+v, want status %d %q", e, status, http.StatusText(status))
+	}
+	for _, w := range words {
+		if !strings.Contains(e.Message, w) {
+			t.Errorf("message %q does not mention %q", e.Message, w)
+		}
+	}
+}
