@@ -141,6 +141,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	if inner == nil {
 		inner = err
 	}
+	if graphql.GetFieldContext(ctx) == nil && !isGatewayError(inner) {
+		return gqlErr // a request-level failure such as an unreadable body
+	}
 	if isInputError(inner) {
 		gqlErr.Message, gqlErr.Path = argumentMessage(ctx, gqlErr, inner)
 	}
@@ -155,6 +158,17 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	gqlErr.Extensions["code"] = c.code
 	gqlErr.Extensions["status"] = c.status
 	return gqlErr
+}
+
+// isGatewayError reports errors the gateway or the cognism client raised.
+func isGatewayError(err error) bool {
+	var (
+		apiErr    *cognism.APIError
+		decodeErr *cognism.DecodeError
+		inputErr  *InputError
+	)
+	return errors.As(err, &apiErr) || errors.As(err, &decodeErr) || errors.As(err, &inputErr) ||
+		isInputError(err)
 }
 
 func isInputError(err error) bool {

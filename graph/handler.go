@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -61,7 +63,7 @@ func NewExecutableSchema(cfg *Config) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(gc)
 }
 
-// requestMiddleware limits the body, then puts the credentials and fresh
+// requestMiddleware reads the body up to the size limit, then puts the credentials and fresh
 // loaders on the request's context.
 func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -70,8 +72,18 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 				fmt.Sprintf("request body is larger than %d bytes", cfg.MaxBodyBytes))
 			return
 		}
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes)
+		if r.Body != nil && r.Body != http.NoBody && isPlainHTTP(r) {
+			body, err := io.ReadAll(io.LimitReader(r.Body, cfg.MaxBodyBytes+1))
+			if err != nil {
+				writeHTTPError(w, http.StatusBadRequest, "could not read the request body")
+				return
+			}
+			if int64(len(body)) > cfg.MaxBodyBytes {
+				writeHTTPError(w, http.StatusRequestEntityTooLarge,
+					fmt.Sprintf("request body is larger than %d bytes", cfg.MaxBodyBytes))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 
 		creds := credentialsFrom(r.Header, cfg.DefaultCredentials)

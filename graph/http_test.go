@@ -1,0 +1,259 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/cognism/graphql-gateway/graph"
+)
+
+func post(t *testing.T, endpoint, contentType, body string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Post(endpoint, contentType, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp, string(raw)
+}
+
+func TestOversizedBodyIsRejected(t *testing.T) {
+	g := newGateway(t, func(c *graph.Config) { c.MaxBodyBytes = 1024 })
+	big := fmt.Sprintf(`{"query": "{ company(name: \"%s\") { name } }"}`, strings.Repeat("x", 4096))
+
+	resp, body := post(t, g.url, "application/json", big)
+
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("status = %d, want 413 (body %s)", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, "1024 bytes") {
+		t.Errorf("body %q does not state the limit", body)
+	}
+	assertStillServing(t, g)
+}
+
+func TestChunkedOversizedBodyIsRejected(t *testing.T) {
+	g := newGateway(t, func(c *graph.Config) { c.MaxBodyBytes = 1024 })
+	big := fmt.Sprintf(`{"query": "{ company(name: \"%s\") { name } }"}`, strings.Repeat("x", 4096))
+	req, err := http.NewRequest(http.MethodPost, g.url, io.MultiReader(strings.NewReader(big)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	if resp.StatusCode < 400 || resp.StatusCode > 499 {
+		t.Errorf("status = %d, want a 4xx", resp.StatusCode)
+	}
+	assertStillServing(t, g)
+}
+
+func TestMalformedRequests(t *testing.T) {
+	g := newGateway(t)
+	cases := []struct {
+		name, contentType, body string
+		wantStatus              int
+		wantInBody              string
+	}{
+		{"invalid JSON", "application/json", `{"query": `, http.StatusBadRequest, "errors"},
+		{"query not a string", "application/json", `{"query": 42}`, http.StatusBadRequest, "errors"},
+		{"syntax error", "application/json", `{"query": "{ company(name: "}`, http.StatusOK, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field", "application/json", `{"query": "{ nope }"}`, http.StatusOK, "GRAPHQL_VALIDATION_FAILED"},
+		{"control character literal", "application/json", `{"query": "{ company(name: \"\u0000\") { name } }"}`, http.StatusOK, "GRAPHQL_PARSE_FAILED"},
+		{"control characters in variable", "application/json", `{"query": "query ($n: String!) { company(name: $n) { name } }", "variables": {"n": "\u0000\u0007\ud800\u202e%00%2F.."}}`, http.StatusOK, `"company":null`},
+		{"long variable", "application/json", `{"query": "query ($n: String!) { company(name: $n) { name } }", "variables": {"n": "` + strings.Repeat("é", 20000) + `"}}`, http.StatusOK, `"company"`},
+		{"deep JSON variables", "application/json", `{"query": "{ __typename }", "variables": {"a": ` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}}`, http.StatusOK, "__typename"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := post(t, g.url, tc.contentType, tc.body)
+			if resp.StatusCode != tc.wantStatus {
+				t.Errorf("status = %d, want %d (body %.200s)", resp.StatusCode, tc.wantStatus, body)
+			}
+			if !strings.Contains(body, tc.wantInBody) {
+				t.Errorf("body %.300s lacks %q", body, tc.wantInBody)
+			}
+		})
+	}
+	assertStillServing(t, g)
+}
+
+func TestGetAllowsQueriesOnly(t *testing.T) {
+	g := newGateway(t)
+
+	query := url.Values{"query": {`{ company(name: "IBM") { name } }`}}
+	resp, err := http.Get(g.url + "?" + query.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"IBM"`) {
+		t.Errorf("GET query = %d %s, want 200 with IBM", resp.StatusCode, body)
+	}
+
+	mutation := url.Values{"query": {`mutation { deleteTriggerSubscription(id: "x") }`}}
+	resp, err = http.Get(g.url + "?" + mutation.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 || resp.StatusCode > 499 {
+		t.Errorf("GET mutation = %d, want a 4xx", resp.StatusCode)
+	}
+}
+
+func TestGraphQLResponseMediaType(t *testing.T) {
+	g := newGateway(t)
+	req, err := http.NewRequest(http.MethodPost, g.url, strings.NewReader(`{"query": "{ nope }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json")
+
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/graphql-response+json") {
+		t.Errorf("Content-Type = %q, want application/graphql-response+json", ct)
+	}
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("validation failure status = %d, want 400 for graphql-response+json", resp.StatusCode)
+	}
+}
+
+func TestDepthLimit(t *testing.T) {
+	g := newGateway(t, func(c *graph.Config) { c.MaxDepth = 4 })
+
+	deep := g.do(`{ events(first: 1) { nodes { person { currentCompany { name } } } } }`, nil, nil)
+	if deep.code() != "DEPTH_LIMIT_EXCEEDED" {
+		t.Errorf("5 levels under a limit of 4: code = %q, want DEPTH_LIMIT_EXCEEDED", deep.code())
+	}
+
+	ok := g.do(`{ events(first: 1) { nodes { company { name } } } }`, nil, nil)
+	if len(ok.Errors) > 0 {
+		t.Errorf("4 levels under a limit of 4 failed: %+v", ok.Errors)
+	}
+
+	introspection := g.do(`{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }`, nil, nil)
+	if len(introspection.Errors) > 0 {
+		t.Errorf("introspection counted against the depth limit: %+v", introspection.Errors)
+	}
+}
+
+func TestDepthLimitFollowsFragments(t *testing.T) {
+	g := newGateway(t, func(c *graph.Config) { c.MaxDepth = 3 })
+
+	resp := g.do(`
+		query { events(first: 1) { ...E } }
+		fragment E on EventConnection { nodes { person { currentCompany { name } } } }`, nil, nil)
+
+	if resp.code() != "DEPTH_LIMIT_EXCEEDED" {
+		t.Errorf("code = %q, want DEPTH_LIMIT_EXCEEDED through a fragment", resp.code())
+	}
+}
+
+func TestComplexityLimitCountsPageSizes(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`{ events(first: 200) { nodes { company { events(first: 200) { nodes { id type } } } } } }`, nil, nil)
+
+	if resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Errorf("code = %q, want COMPLEXITY_LIMIT_EXCEEDED (errors %+v)", resp.code(), resp.Errors)
+	}
+}
+
+func TestHeaderCredentialsAreUsed(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`{ company(name: "IBM") { name } }`, nil, map[string]string{
+		"X-API-AccessToken": "not-a-sandbox-token",
+		"X-API-SecretKey":   "nope",
+	})
+
+	if resp.code() != graph.CodeUnauthenticated {
+		t.Errorf("code = %q, want %s from the sandbox rejecting the header token", resp.code(), graph.CodeUnauthenticated)
+	}
+}
+
+func TestJoinFailureNullsOnlyItsField(t *testing.T) {
+	g := newGatewayOver(t, failingUpstream(t, http.StatusServiceUnavailable, "/company/Oracle"))
+
+	resp := g.do(`{ events(first: 30, filter: {organizations: ["Oracle", "IBM"]}) {
+		nodes { organization company { name } } } }`, nil, nil)
+
+	var data struct {
+		Events struct {
+			Nodes []struct {
+				Organization string
+				Company      *struct{ Name string }
+			}
+		}
+	}
+	if err := json.Unmarshal(resp.Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	var oracle, ibm int
+	for i, e := range data.Events.Nodes {
+		switch e.Organization {
+		case "Oracle":
+			oracle++
+			if e.Company != nil {
+				t.Errorf("node %d: Oracle company resolved through a failing upstream", i)
+			}
+		case "IBM":
+			ibm++
+			if e.Company == nil || e.Company.Name != "IBM" {
+				t.Errorf("node %d: IBM company = %+v, want IBM", i, e.Company)
+			}
+		}
+	}
+	if oracle == 0 || ibm == 0 {
+		t.Fatalf("need events at both Oracle (%d) and IBM (%d)", oracle, ibm)
+	}
+	if len(resp.Errors) != oracle {
+		t.Errorf("%d errors for %d Oracle events, want one each", len(resp.Errors), oracle)
+	}
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] != graph.CodeUpstreamUnavailable || len(e.Path) != 4 || e.Path[3] != "company" {
+			t.Errorf("error = %+v, want UPSTREAM_UNAVAILABLE at events.nodes.N.company", e)
+		}
+	}
+}
+
+func TestNonNullFieldErrorNullsParent(t *testing.T) {
+	g := newGatewayOver(t, failingUpstream(t, http.StatusInternalServerError, "/events/stream"))
+
+	resp := g.do(`{ company(name: "IBM") { name events(first: 2) { nodes { id } } } }`, nil, nil)
+
+	if string(resp.Data) != `{"company":null}` {
+		t.Errorf("data = %s, want company null because events is non-null", resp.Data)
+	}
+	if resp.code() != graph.CodeUpstreamError {
+		t.Errorf("code = %q, want %s", resp.code(), graph.CodeUpstreamError)
+	}
+}
+
+func assertStillServing(t *testing.T, g *gateway) {
+	t.Helper()
+	var data struct{ Company struct{ Name string } }
+	g.query(`{ company(name: "IBM") { name } }`, nil, &data)
+	if data.Company.Name != "IBM" {
+		t.Errorf("gateway stopped answering after the bad request")
+	}
+}
