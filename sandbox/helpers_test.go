@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognism/graphql-gateway/cognism"
 )
@@ -133,4 +134,8 @@ func wantStatus(t *testing.T, resp *http.Response, body string, status int, word
 			t.Errorf("message %q does not mention %q", e.Message, w)
 		}
 	}
+}
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
 }

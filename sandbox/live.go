@@ -309,3 +309,10 @@ func completeEvent(ev *cognism.Event, now time.Time) {
 		ev.Meta = &cognism.EventMeta{DateCreated: at.Format("2006-01-02T15:04:05.000000")}
 	}
 }
+
+// generating reports whether the generator runs.
+func (l *live) generating() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.genCancel != nil
+}
