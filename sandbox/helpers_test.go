@@ -139,3 +139,5 @@ func wantStatus(t *testing.T, resp *http.Response, body string, status int, word
 func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

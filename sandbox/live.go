@@ -158,7 +158,7 @@ func (l *live) generate(ctx context.Context) {
 // publish stores an event and sends it to every matching websocket and
 // active trigger subscription.
 func (l *live) publish(ctx context.Context, ev cognism.Event) error {
-	data, err := json.Marshal(ev)
+	data, err := marshalText(ev)
 	if err != nil {
 		return err
 	}
@@ -183,11 +183,11 @@ func (l *live) publish(ctx context.Context, ev cognism.Event) error {
 	l.mu.Unlock()
 
 	for _, sess := range targets {
-		sess.enqueue(data)
+		sess.enqueue([]byte(data))
 	}
 	for _, sub := range subs {
 		l.wg.Add(1)
-		go l.deliver(sub, data)
+		go l.deliver(sub, []byte(data))
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -134,7 +133,7 @@ func (g *generator) insertCompanies(ctx context.Context, tx *sql.Tx, counts seed
 	}
 
 	for _, c := range g.companies {
-		data, err := json.Marshal(c.Company)
+		data, err := marshalText(c.Company)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"html"
 	"regexp"
@@ -128,7 +127,7 @@ func (s *documentStatements) insert(ctx context.Context, doc cognism.Document) e
 	if err != nil {
 		return err
 	}
-	data, err := json.Marshal(doc)
+	data, err := marshalText(doc)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (g *generator) insertEvents(ctx context.Context, tx *sql.Tx, counts seedCou
 }
 
 func execInsertEvent(ctx context.Context, stmt *sql.Stmt, ev cognism.Event) error {
-	data, err := json.Marshal(ev)
+	data, err := marshalText(ev)
 	if err != nil {
 		return err
 	}
@@ -102,10 +102,10 @@ func (g *generator) event(p *seedPerson, eventType string, at time.Time) cognism
 }
 
 func orgInfo(c *seedCompany) json.RawMessage {
-	data, _ := json.Marshal(map[string]string{
+	data, _ := marshalText(map[string]string{
 		"id": string(c.ID), "industry": c.Industry, "size": c.Size, "website": c.Site,
 	})
-	return data
+	return json.RawMessage(data)
 }
 
 func (g *generator) eventSource(eventType string) string {

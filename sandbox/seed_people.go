@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +21,7 @@ func (g *generator) insertPeople(ctx context.Context, tx *sql.Tx, counts seedCou
 	uids := map[string]bool{}
 	for range counts.People {
 		sp, person := g.person(uids)
-		data, err := json.Marshal(person)
+		data, err := marshalText(person)
 		if err != nil {
 			return err
 		}

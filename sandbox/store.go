@@ -3,10 +3,12 @@ package sandbox
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -165,4 +167,17 @@ func getMeta(ctx context.Context, db *sql.DB, key string) (string, bool, error) 
 		return "", false, nil
 	}
 	return v, err == nil, err
+}
+
+// marshalText encodes v as the JSON text stored in data columns. Storing
+// text rather than a blob keeps SQLite's JSON functions and LIKE working on
+// it, and "<", ">" and "&" stay unescaped as the vendor sends them.
+func marshalText(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }

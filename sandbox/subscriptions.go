@@ -181,7 +181,7 @@ func (s *Server) handleSubscriptionCreate(w http.ResponseWriter, r *http.Request
 		Name: in.Name, Active: in.Active, Pattern: in.Pattern, Callback: in.Callback,
 		CreatedAt: cognism.FlexInt(now), UpdatedAt: cognism.FlexInt(now),
 	}
-	data, err := json.Marshal(sub)
+	data, err := marshalText(sub)
 	if err != nil {
 		s.internalError(w, r, err)
 		return
@@ -250,7 +250,7 @@ func (s *Server) handleSubscriptionModify(w http.ResponseWriter, r *http.Request
 
 	sub.Name, sub.Active, sub.Pattern, sub.Callback = in.Name, in.Active, in.Pattern, in.Callback
 	sub.UpdatedAt = cognism.FlexInt(time.Now().UnixMilli())
-	data, err := json.Marshal(sub)
+	data, err := marshalText(sub)
 	if err != nil {
 		s.internalError(w, r, err)
 		return
