@@ -51,12 +51,27 @@ func UpstreamCalls(ctx context.Context) int64 {
 // CountUpstreamCalls wraps an HTTP transport so that each request sent on
 // behalf of a GraphQL request adds one to that request's upstream count.
 // Pass it to the cognism client with cognism.WithHTTPClient. A nil base
-// means http.DefaultTransport.
+// means NewUpstreamTransport().
 func CountUpstreamCalls(base http.RoundTripper) http.RoundTripper {
 	if base == nil {
-		base = http.DefaultTransport
+		base = NewUpstreamTransport()
 	}
 	return countingTransport{base: base}
+}
+
+// maxIdleUpstreamConns is how many idle connections to upstream are kept.
+// Loaders send many calls at once to one host, and http.DefaultTransport
+// keeps only 2 idle per host, so most of them would dial a new
+// connection and close it again.
+const maxIdleUpstreamConns = 256
+
+// NewUpstreamTransport returns http.DefaultTransport's settings with room
+// for maxIdleUpstreamConns idle connections to the upstream host.
+func NewUpstreamTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = maxIdleUpstreamConns
+	t.MaxIdleConnsPerHost = maxIdleUpstreamConns
+	return t
 }
 
 type countingTransport struct {

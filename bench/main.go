@@ -1,0 +1,354 @@
+// Command bench measures the benchmark queries Q1 to Q3 against an
+// in-process sandbox: upstream calls with the loaders, the fewest that can
+// answer each query and the calls without loaders, then latency with a
+// fixed sandbox latency per request against the target of dependency
+// depth times that latency plus 15 ms.
+//
+//	go run ./bench                 print the Markdown tables of BENCHMARKS.md
+//	go run ./bench -runs 50 -latency 20ms -scale 1
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cognism/graphql-gateway/bench/queries"
+	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph"
+	"github.com/cognism/graphql-gateway/sandbox"
+)
+
+// overhead is the latency the gateway may add on top of its upstream round
+// trips.
+const overhead = 15 * time.Millisecond
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the benchmark's flags.
+type options struct {
+	runs        int
+	latency     time.Duration
+	scale       float64
+	concurrency []int
+}
+
+func parseOptions(args []string) (options, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	runs := fs.Int("runs", 30, "timed runs of each query")
+	latency := fs.Duration("latency", 20*time.Millisecond, "latency the sandbox adds to every request")
+	scale := fs.Float64("scale", 1, "sandbox dataset scale (1: 500 companies, 50,000 events)")
+	concurrency := fs.String("concurrency", "8,64", "comma-separated per-loader upstream concurrency bounds to time")
+	if err := fs.Parse(args); err != nil {
+		return options{}, err
+	}
+	opts := options{runs: *runs, latency: *latency, scale: *scale}
+	for _, part := range strings.Split(*concurrency, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 1 {
+			return options{}, fmt.Errorf("invalid -concurrency %q: expected positive integers such as 8,64", *concurrency)
+		}
+		opts.concurrency = append(opts.concurrency, n)
+	}
+	if opts.runs < 1 {
+		return options{}, fmt.Errorf("invalid -runs %d: expected at least 1", opts.runs)
+	}
+	return opts, nil
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	opts, err := parseOptions(args)
+	if err != nil {
+		return err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// A database file, unlike :memory:, lets the sandbox answer several
+	// requests at once, as a real upstream would.
+	dir, err := os.MkdirTemp("", "gateway-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	sb, err := sandbox.New(ctx, sandbox.Config{
+		DBPath: filepath.Join(dir, "sandbox.db"), Seed: 1, Scale: opts.scale, Logger: quiet,
+	})
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	rec := &recorder{}
+	api := httptest.NewServer(rec.wrap(sb.Handler()))
+	defer api.Close()
+	env := &bench{sandbox: sb, apiURL: api.URL, logger: quiet, recorder: rec}
+
+	fmt.Fprintf(out, "Measured with `go run ./bench %s` on %s/%s, %d CPUs, %s; sandbox scale %g, seed 1, database in a temporary file.\n\n",
+		strings.Join(args, " "), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), opts.scale)
+	if err := env.callTable(out); err != nil {
+		return err
+	}
+	return env.latencyTable(out, opts)
+}
+
+// bench holds the sandbox the measurements run against.
+type bench struct {
+	sandbox  *sandbox.Server
+	apiURL   string
+	logger   *slog.Logger
+	recorder *recorder
+}
+
+// gateway serves the GraphQL handler over the sandbox with cfg's options.
+func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
+	httpClient := &http.Client{Transport: graph.CountUpstreamCalls(nil)}
+	client, err := cognism.NewClient(b.apiURL,
+		cognism.WithHTTPClient(httpClient), cognism.WithRetryPolicy(cognism.NoRetry))
+	if err != nil {
+		return nil, err
+	}
+	cfg := graph.Config{
+		Client:             client,
+		DefaultCredentials: cognism.Credentials{AccessToken: sandbox.DefaultAccessToken, SecretKey: sandbox.DefaultSecretKey},
+		Logger:             b.logger,
+		News: graph.NewsDefaults{Sources: []string{
+			"Financial Times", "Reuters", "Bloomberg", "The Guardian", "BBC News", "TechCrunch",
+		}},
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	h, err := graph.NewHandler(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return httptest.NewServer(h), nil
+}
+
+// callTable prints upstream calls with loaders, the minimum and without
+// loaders.
+func (b *bench) callTable(out io.Writer) error {
+	batched, err := b.gateway(nil)
+	if err != nil {
+		return err
+	}
+	defer batched.Close()
+	unbatched, err := b.gateway(func(c *graph.Config) { c.Unbatched = true })
+	if err != nil {
+		return err
+	}
+	defer unbatched.Close()
+
+	fmt.Fprintln(out, "| query | upstream calls with loaders | minimum (distinct keys) | without loaders | calls per endpoint with loaders |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---|")
+	for _, q := range queries.All {
+		made, data, err := b.count(batched.URL, q)
+		if err != nil {
+			return err
+		}
+		minimum, err := q.Minimum(data)
+		if err != nil {
+			return err
+		}
+		naive, _, err := b.count(unbatched.URL, q)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "| %s | %d | %d | %d | %s |\n",
+			q.Name, queries.Total(made), queries.Total(minimum), queries.Total(naive), describe(made))
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// count runs q once and returns the upstream calls per endpoint and the
+// response data.
+func (b *bench) count(url string, q queries.Query) (map[string]int, json.RawMessage, error) {
+	if err := b.resetStats(); err != nil {
+		return nil, nil, err
+	}
+	data, err := execute(url, q.Text)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", q.Name, err)
+	}
+	made := map[string]int{}
+	for endpoint, n := range b.sandbox.Stats().Endpoints {
+		made[endpoint] = int(n)
+	}
+	return made, data, nil
+}
+
+func (b *bench) resetStats() error {
+	resp, err := http.Post(b.apiURL+"/_sandbox/stats/reset", "application/json", nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	return nil
+}
+
+// latencyTable times each query with the sandbox latency set, for each
+// concurrency bound.
+func (b *bench) latencyTable(out io.Writer, opts options) error {
+	if err := b.sandbox.SetFaults(sandbox.FaultConfig{LatencyMin: opts.latency, LatencyMax: opts.latency}); err != nil {
+		return err
+	}
+	defer b.sandbox.SetFaults(sandbox.FaultConfig{}) //nolint:errcheck // the zero config is valid
+
+	fmt.Fprintf(out, "Latency over %d runs each, with %s added to every sandbox request:\n\n", opts.runs, opts.latency)
+	fmt.Fprintln(out, "| query | depth | target (depth × latency + 15 ms) | loader concurrency | upstream waves | median | p90 | max | within target (median) |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|---:|---:|---|")
+	for _, q := range queries.All {
+		target := time.Duration(q.Depth)*opts.latency + overhead
+		for _, limit := range opts.concurrency {
+			gw, err := b.gateway(func(c *graph.Config) { c.UpstreamConcurrency = limit })
+			if err != nil {
+				return err
+			}
+			times, waves, err := b.timeRuns(gw.URL, q, opts.runs)
+			gw.Close()
+			if err != nil {
+				return err
+			}
+			median, p90, worst := percentile(times, 50), percentile(times, 90), times[len(times)-1]
+			verdict := "yes"
+			if median > target {
+				verdict = "no"
+			}
+			fmt.Fprintf(out, "| %s | %d | %s | %d | %d | %s | %s | %s | %s |\n",
+				q.Name, q.Depth, ms(target), limit, waves, ms(median), ms(p90), ms(worst), verdict)
+		}
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// timeRuns runs q once to warm connections, then runs times, and returns
+// the sorted durations and the most upstream waves one run waited for.
+func (b *bench) timeRuns(url string, q queries.Query, runs int) ([]time.Duration, int, error) {
+	if _, err := execute(url, q.Text); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", q.Name, err)
+	}
+	times := make([]time.Duration, 0, runs)
+	waves := 0
+	for range runs {
+		b.recorder.reset()
+		start := time.Now()
+		if _, err := execute(url, q.Text); err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", q.Name, err)
+		}
+		times = append(times, time.Since(start))
+		waves = max(waves, b.recorder.waves())
+	}
+	slices.Sort(times)
+	return times, waves, nil
+}
+
+// recorder keeps the start and end of each upstream request, to count the
+// waves of requests one query waited for one after another.
+type recorder struct {
+	mu    sync.Mutex
+	spans [][2]time.Time
+}
+
+func (r *recorder) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		start := time.Now()
+		next.ServeHTTP(w, req)
+		r.mu.Lock()
+		r.spans = append(r.spans, [2]time.Time{start, time.Now()})
+		r.mu.Unlock()
+	})
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	r.spans = nil
+	r.mu.Unlock()
+}
+
+// waves returns the longest chain of requests in which each started after
+// the previous one ended: the upstream round trips that could not overlap.
+func (r *recorder) waves() int {
+	r.mu.Lock()
+	spans := slices.Clone(r.spans)
+	r.mu.Unlock()
+	slices.SortFunc(spans, func(a, b [2]time.Time) int { return a[1].Compare(b[1]) })
+
+	chain := make([]int, len(spans))
+	longest := 0
+	for i, s := range spans {
+		chain[i] = 1
+		for j := range i {
+			if !s[0].Before(spans[j][1]) {
+				chain[i] = max(chain[i], chain[j]+1)
+			}
+		}
+		longest = max(longest, chain[i])
+	}
+	return longest
+}
+
+// execute posts a query and returns its data, failing on any error.
+func execute(url, query string) (json.RawMessage, error) {
+	body, err := json.Marshal(map[string]string{"query": query})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []any           `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return nil, err
+	}
+	if len(out.Errors) > 0 {
+		return nil, fmt.Errorf("query failed: %v", out.Errors)
+	}
+	return out.Data, nil
+}
+
+func percentile(sorted []time.Duration, p int) time.Duration {
+	i := (len(sorted)*p + 99) / 100
+	return sorted[max(0, min(len(sorted)-1, i-1))]
+}
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+// describe lists calls per endpoint in a stable order.
+func describe(calls map[string]int) string {
+	endpoints := make([]string, 0, len(calls))
+	for e := range calls {
+		endpoints = append(endpoints, e)
+	}
+	slices.Sort(endpoints)
+	parts := make([]string, 0, len(endpoints))
+	for _, e := range endpoints {
+		parts = append(parts, fmt.Sprintf("`%s` %d", e, calls[e]))
+	}
+	return strings.Join(parts, ", ")
+}
