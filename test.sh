@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of the gateway: installs the npm packages the end-to-end
+# tests drive (graphql-http's audit and the subscription clients), then runs
+# go vet and go test over all packages. Extra arguments go to go test, such
+# as -run TestCompany or -v.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: Node.js 20 or later with npm is required for the end-to-end tests" >&2
+  exit 1
+fi
+
+# npm ci replaces e2e/node_modules; skip it while the install matches the
+# lock file.
+if [ ! -f e2e/node_modules/.package-lock.json ] ||
+  [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+  npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+fi
+
+go mod download
+go vet ./...
+go test -count=1 "$@" ./...
