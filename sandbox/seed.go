@@ -123,11 +123,16 @@ func (g *generator) insertCompanies(ctx context.Context, tx *sql.Tx, counts seed
 	g.weights[0] = 40 // IBM, first in realCompanies, gets the most people.
 	g.total += 30
 
-	for i := 0; len(g.companies) < counts.Companies; i++ {
-		c := g.fictionalCompany(2000 + i)
-		for n := 2; paths[c.Path]; n++ {
-			c.Path = slugify(c.Name) + "-" + strconv.Itoa(n)
+	names := map[string]bool{}
+	for _, c := range g.companies {
+		names[fold(c.Name)] = true
+	}
+	for id := 2000; len(g.companies) < counts.Companies; id++ {
+		c := g.fictionalCompany(id)
+		if names[fold(c.Name)] || paths[c.Path] {
+			continue // names stay unique, so joins by name find one company
 		}
+		names[fold(c.Name)] = true
 		paths[c.Path] = true
 		g.addCompany(c, 1)
 	}
@@ -150,9 +155,40 @@ func (g *generator) addCompany(c *seedCompany, weight int) {
 	g.total += weight
 }
 
+// companyKinds pair a name suffix with the industries it suits.
+var companyKinds = []struct {
+	Suffix     string
+	Industries []string
+}{
+	{"Analytics", []string{"Information Technology and Services", "Computer Software"}},
+	{"Software", []string{"Computer Software"}},
+	{"Labs", []string{"Computer Software", "Internet"}},
+	{"Systems", []string{"Information Technology and Services", "Telecommunications"}},
+	{"Capital", []string{"Financial Services", "Banking"}},
+	{"Insurance", []string{"Insurance"}},
+	{"Health", []string{"Hospital & Health Care", "Pharmaceuticals"}},
+	{"Energy", []string{"Oil & Energy", "Renewables & Environment"}},
+	{"Foods", []string{"Food & Beverages"}},
+	{"Retail", []string{"Retail"}},
+	{"Logistics", []string{"Logistics and Supply Chain"}},
+	{"Media", []string{"Media Production", "Marketing and Advertising"}},
+	{"Consulting", []string{"Management Consulting", "Staffing and Recruiting"}},
+	{"Motors", []string{"Automotive"}},
+	{"Group", industries},
+	{"Holdings", industries},
+}
+
+// fictionalCompany builds a company with a made-up name, such as
+// "Kessler Analytics" or "Hartmann & Blake", and attributes to match. The
+// fake-data library's own company names are real organisations, so they
+// are not used.
 func (g *generator) fictionalCompany(id int) *seedCompany {
 	f := g.f
-	name := f.Company()
+	kind := companyKinds[f.IntN(len(companyKinds))]
+	name := f.LastName() + " " + kind.Suffix
+	if f.IntN(5) == 0 {
+		name = f.LastName() + " & " + f.LastName()
+	}
 	slug := slugify(name)
 	p := places[f.IntN(len(places))]
 	return &seedCompany{
@@ -161,7 +197,7 @@ func (g *generator) fictionalCompany(id int) *seedCompany {
 			Name:          name,
 			Path:          slug,
 			Type:          companyTypes[f.IntN(len(companyTypes))],
-			Industry:      industries[f.IntN(len(industries))],
+			Industry:      kind.Industries[f.IntN(len(kind.Industries))],
 			Size:          sizeBands[f.IntN(len(sizeBands))],
 			Site:          "https://www." + slug + ".example",
 			StreetAddress: cognism.StringList{f.StreetNumber() + " " + f.StreetName() + " " + f.StreetSuffix()},
