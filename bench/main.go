@@ -1,8 +1,9 @@
 // Command bench measures the benchmark queries Q1 to Q3 against an
 // in-process sandbox: upstream calls with the loaders, the fewest that can
 // answer each query and the calls without loaders, then latency with a
-// fixed sandbox latency per request against the target of dependency
-// depth times that latency plus 15 ms.
+// fixed latency per upstream request against the target of dependency
+// depth times that latency plus 15 ms, both against the live sandbox and
+// against replays of its recorded responses.
 //
 //	go run ./bench                 print the Markdown tables of BENCHMARKS.md
 //	go run ./bench -runs 50 -latency 20ms -scale 1
@@ -204,39 +205,65 @@ func (b *bench) resetStats() error {
 	return nil
 }
 
-// latencyTable times each query with the sandbox latency set, for each
-// concurrency bound.
+// latencyTable times each query with opts.latency per upstream request,
+// for each concurrency bound, in two setups: against the live sandbox,
+// which shares the CPUs with the gateway and runs its SQLite queries, and
+// against replays of the sandbox's recorded responses, which cost no CPU
+// and show the gateway's own overhead.
 func (b *bench) latencyTable(out io.Writer, opts options) error {
-	if err := b.sandbox.SetFaults(sandbox.FaultConfig{LatencyMin: opts.latency, LatencyMax: opts.latency}); err != nil {
-		return err
-	}
-	defer b.sandbox.SetFaults(sandbox.FaultConfig{}) //nolint:errcheck // the zero config is valid
-
-	fmt.Fprintf(out, "Latency over %d runs each, with %s added to every sandbox request:\n\n", opts.runs, opts.latency)
-	fmt.Fprintln(out, "| query | depth | target (depth × latency + 15 ms) | loader concurrency | upstream waves | median | p90 | max | within target (median) |")
-	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintf(out, "Latency over %d runs each, with %s added to every upstream request:\n\n", opts.runs, opts.latency)
+	fmt.Fprintln(out, "| query | depth | target (depth × latency + 15 ms) | upstream | loader concurrency | upstream waves | median | p90 | max | median within target |")
+	fmt.Fprintln(out, "|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
 	for _, q := range queries.All {
-		target := time.Duration(q.Depth)*opts.latency + overhead
-		for _, limit := range opts.concurrency {
-			gw, err := b.gateway(func(c *graph.Config) { c.UpstreamConcurrency = limit })
-			if err != nil {
+		for _, replay := range []bool{false, true} {
+			if err := b.setUpstream(replay, opts.latency); err != nil {
 				return err
 			}
-			times, waves, err := b.timeRuns(gw.URL, q, opts.runs)
-			gw.Close()
-			if err != nil {
-				return err
+			for _, limit := range opts.concurrency {
+				if err := b.latencyRow(out, q, opts, replay, limit); err != nil {
+					return err
+				}
 			}
-			median, p90, worst := percentile(times, 50), percentile(times, 90), times[len(times)-1]
-			verdict := "yes"
-			if median > target {
-				verdict = "no"
-			}
-			fmt.Fprintf(out, "| %s | %d | %s | %d | %d | %s | %s | %s | %s |\n",
-				q.Name, q.Depth, ms(target), limit, waves, ms(median), ms(p90), ms(worst), verdict)
 		}
 	}
 	fmt.Fprintln(out)
+	return b.setUpstream(false, 0)
+}
+
+// setUpstream puts the latency on the sandbox or on the replays.
+func (b *bench) setUpstream(replay bool, latency time.Duration) error {
+	sandboxLatency := latency
+	if replay {
+		sandboxLatency = 0
+	}
+	b.recorder.setReplay(replay, latency)
+	return b.sandbox.SetFaults(sandbox.FaultConfig{LatencyMin: sandboxLatency, LatencyMax: sandboxLatency})
+}
+
+// latencyRow times q through a gateway with the given loader bound.
+func (b *bench) latencyRow(out io.Writer, q queries.Query, opts options, replay bool, limit int) error {
+	gw, err := b.gateway(func(c *graph.Config) { c.UpstreamConcurrency = limit })
+	if err != nil {
+		return err
+	}
+	defer gw.Close()
+	times, waves, err := b.timeRuns(gw.URL, q, opts.runs)
+	if err != nil {
+		return err
+	}
+
+	target := time.Duration(q.Depth)*opts.latency + overhead
+	median, p90, worst := percentile(times, 50), percentile(times, 90), times[len(times)-1]
+	verdict := "yes"
+	if median > target {
+		verdict = "no"
+	}
+	upstream := "sandbox"
+	if replay {
+		upstream = "replay"
+	}
+	fmt.Fprintf(out, "| %s | %d | %s | %s | %d | %d | %s | %s | %s | %s |\n",
+		q.Name, q.Depth, ms(target), upstream, limit, waves, ms(median), ms(p90), ms(worst), verdict)
 	return nil
 }
 
@@ -261,21 +288,68 @@ func (b *bench) timeRuns(url string, q queries.Query, runs int) ([]time.Duration
 	return times, waves, nil
 }
 
-// recorder keeps the start and end of each upstream request, to count the
-// waves of requests one query waited for one after another.
+// recorder sits in front of the sandbox. It keeps the start and end of
+// each request, to count the waves of requests one query waited for one
+// after another, and the responses to GET requests, which it replays in
+// replay mode after a fixed latency instead of asking the sandbox again.
 type recorder struct {
-	mu    sync.Mutex
-	spans [][2]time.Time
+	mu        sync.Mutex
+	spans     [][2]time.Time
+	responses map[string]*httptest.ResponseRecorder
+	replay    bool
+	latency   time.Duration
+}
+
+func (r *recorder) setReplay(replay bool, latency time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.replay, r.latency = replay, latency
 }
 
 func (r *recorder) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		start := time.Now()
-		next.ServeHTTP(w, req)
+		r.serve(w, req, next)
 		r.mu.Lock()
 		r.spans = append(r.spans, [2]time.Time{start, time.Now()})
 		r.mu.Unlock()
 	})
+}
+
+// serve answers from a recorded response in replay mode, else from next,
+// recording the answer to a GET.
+func (r *recorder) serve(w http.ResponseWriter, req *http.Request, next http.Handler) {
+	key := req.Method + " " + req.URL.RequestURI()
+	r.mu.Lock()
+	recorded, replay, latency := r.responses[key], r.replay, r.latency
+	r.mu.Unlock()
+
+	if replay && recorded != nil {
+		time.Sleep(latency)
+		for k, v := range recorded.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(recorded.Code)
+		_, _ = w.Write(recorded.Body.Bytes())
+		return
+	}
+	if req.Method != http.MethodGet {
+		next.ServeHTTP(w, req)
+		return
+	}
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, req)
+	r.mu.Lock()
+	if r.responses == nil {
+		r.responses = map[string]*httptest.ResponseRecorder{}
+	}
+	r.responses[key] = rec
+	r.mu.Unlock()
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
 
 func (r *recorder) reset() {
