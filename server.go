@@ -23,6 +23,7 @@ import (
 
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph"
+	"github.com/cognism/graphql-gateway/graph/graphiql"
 	"github.com/cognism/graphql-gateway/graph/loader"
 	"github.com/cognism/graphql-gateway/sandbox"
 )
@@ -241,11 +242,12 @@ func gatewayConfig(cfg config, up upstream, logger *slog.Logger) (graph.Config, 
 	}, nil
 }
 
-// routes mounts GraphiQL, the GraphQL endpoint, the health check and, in
+// routes mounts GraphiQL with its assets, the GraphQL endpoint, the health check and, in
 // sandbox mode, the sandbox.
 func routes(up upstream, gql http.Handler) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("/{$}", graph.GraphiQLHandler("/query"))
+	mux.Handle(graphiql.Prefix, graphiql.Handler())
 	mux.Handle("/query", gql)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

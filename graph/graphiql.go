@@ -71,19 +71,14 @@ var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
 <meta charset="utf-8">
 <title>Cognism GraphQL gateway</title>
 <style>body { margin: 0; } #graphiql { height: 100vh; } .note { font: 16px sans-serif; padding: 2em; }</style>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.css"
-  integrity="sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU=" crossorigin="anonymous">
-<script src="https://cdn.jsdelivr.net/npm/react@18.2.0/umd/react.production.min.js"
-  integrity="sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=" crossorigin="anonymous"></script>
-<script src="https://cdn.jsdelivr.net/npm/react-dom@18.2.0/umd/react-dom.production.min.js"
-  integrity="sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc=" crossorigin="anonymous"></script>
-<script src="https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.js"
-  integrity="sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=" crossorigin="anonymous"></script>
+<link rel="stylesheet" href="/graphiql/static/graphiql-4.1.2.min.css">
+<script src="/graphiql/static/react-18.3.1.production.min.js"></script>
+<script src="/graphiql/static/react-dom-18.3.1.production.min.js"></script>
+<script src="/graphiql/static/graphiql-4.1.2.min.js"></script>
 </head>
 <body>
-<div id="graphiql"><p class="note">Loading GraphiQL&hellip; The page loads its scripts from
-cdn.jsdelivr.net; without access to it, send queries to <code>{{.Endpoint}}</code> with any
-GraphQL client.</p></div>
+<div id="graphiql"><p class="note">Loading GraphiQL&hellip; If it does not appear, send
+queries to <code>{{.Endpoint}}</code> with any GraphQL client.</p></div>
 <script>
   const endpoint = {{.Endpoint}};
   const url = location.protocol + '//' + location.host + endpoint;
@@ -109,7 +104,8 @@ GraphQL client.</p></div>
 
 // GraphiQLHandler serves GraphiQL for the GraphQL endpoint at endpoint,
 // with the header editor on and the example operations in tabs. Empty
-// credential headers fall back to the gateway's default credentials.
+// credential headers fall back to the gateway's default credentials. The
+// page loads its scripts from graphiql.Handler, mounted at graphiql.Prefix.
 func GraphiQLHandler(endpoint string) http.Handler {
 	examples, err := json.Marshal(exampleOperations)
 	if err != nil {
