@@ -121,7 +121,7 @@ func (l *live) sendCallback(sub cognism.Subscription, event []byte) error {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return errors.New("callback answered " + resp.Status)
+		return errors.New("callback returned status " + resp.Status)
 	}
 	return nil
 }

@@ -22,9 +22,9 @@ const (
 const DefaultEventInterval = 2 * time.Second
 
 // Account is one set of credentials the sandbox accepts. Areas, when not
-// empty, lists the endpoint areas the account may use; the others answer
-// 403. The areas are companies, people, events, documents, subscriptions and
-// websocket.
+// empty, lists the endpoint areas the account may use, and requests to the
+// others get 403. The areas are companies, people, events, documents,
+// subscriptions and websocket.
 type Account struct {
 	AccessToken string
 	SecretKey   string

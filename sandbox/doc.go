@@ -1,11 +1,11 @@
 // Package sandbox is a Cognism-compatible REST API server over an embedded
 // SQLite database with a deterministic seeded dataset.
 //
-// It serves every endpoint of the vendor's contract (companies, people, the
-// event stream with its rule language, CSV and pipeline search, keyword and
-// entity document search, trigger subscriptions, the live websocket and
-// session push) so that the gateway, its tests and its benchmarks run with
-// no vendor account. Live events are generated while someone listens, stored,
+// It serves every endpoint of the vendor's contract, so the gateway, its
+// tests and its benchmarks run with no vendor account. That covers
+// companies, people, the event stream with its rule language, CSV and
+// pipeline search, keyword and entity document search, trigger
+// subscriptions, the live websocket and session push. Live events are generated while someone listens, stored,
 // streamed to matching websockets and delivered to the callbacks of matching
 // trigger subscriptions. Latency, error responses, rate limiting and dropped
 // websockets can be injected through /_sandbox/faults, and per-endpoint

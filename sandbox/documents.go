@@ -13,19 +13,18 @@ import (
 	"github.com/cognism/graphql-gateway/cognism"
 )
 
-// Paging of the keyword document search, which the vendor documents with
-// no paging; the sandbox returns the newest defaultDocumentCount matches
-// unless page and count say otherwise.
+// Paging of the keyword document search. The vendor documents no paging
+// for it, so the sandbox returns the newest defaultDocumentCount matches
+// unless the request gives page and count.
 const (
 	defaultDocumentCount = 100
 	maxDocumentCount     = 500
 )
 
 var (
-	searchFields        = []string{"articleName", "subHeadline", "abstract"}
-	documentFields      = []string{"uid", "eid", "headline", "subHeadline", "abstract", "url", "date", "author", "source", "annotations", "photos", "videos", "entities", "quotations"}
-	entityTags          = []string{"ORGANIZATION", "PERSON", "LOCATION"}
-	errNoSearchableWord = "has no letter or digit to search for"
+	searchFields   = []string{"articleName", "subHeadline", "abstract"}
+	documentFields = []string{"uid", "eid", "headline", "subHeadline", "abstract", "url", "date", "author", "source", "annotations", "photos", "videos", "entities", "quotations"}
+	entityTags     = []string{"ORGANIZATION", "PERSON", "LOCATION"}
 )
 
 // listParam collects a list parameter given comma-separated, repeated or
@@ -121,7 +120,7 @@ func parseDayRange(dateFrom, dateTo string) (from, to int64, err error) {
 // ftsPhrase quotes text as one FTS5 phrase.
 func ftsPhrase(text string) (string, error) {
 	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-		return "", fmt.Errorf("%q %s", text, errNoSearchableWord)
+		return "", fmt.Errorf("%q has no letter or digit to search for", text)
 	}
 	return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`, nil
 }
@@ -256,7 +255,8 @@ func (s *Server) searchDocuments(ctx context.Context, ds documentSearch) ([]cogn
 	return s.queryDocuments(ctx, d, ds.page, ds.count)
 }
 
-// badRequest is an error in the request that a handler answers with 400.
+// badRequest is an error in the request, which the handler reports as a
+// 400 response.
 type badRequest struct{ msg string }
 
 func (e *badRequest) Error() string { return e.msg }

@@ -173,6 +173,7 @@ func TestDocumentsReportMatchesJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	text, err := ts.client.DocumentsReportText(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -184,9 +185,11 @@ func TestDocumentsReportMatchesJSON(t *testing.T) {
 	if report.Extended {
 		t.Error("keyword report is marked extended")
 	}
+
 	if len(report.Items) != len(want.Documents) || len(report.Items) == 0 {
 		t.Fatalf("report has %d items, JSON %d documents", len(report.Items), len(want.Documents))
 	}
+
 	for i, item := range report.Items {
 		d := want.Documents[i]
 		if item.Number != i+1 || item.Document.UID != d.UID || item.Document.Headline != d.Headline {

@@ -90,30 +90,30 @@ func (s *Server) findEvents(ctx context.Context, q eventQuery) ([]json.RawMessag
 
 // parseStreamQuery reads the parameters shared by the event stream and its
 // CSV export.
-func parseStreamQuery(q url.Values) (eventQuery, cognism.Rule, error) {
+func parseStreamQuery(q url.Values) (eventQuery, error) {
 	from, to, err := parseDayBounds(q.Get("dateFrom"), q.Get("dateTo"))
 	if err != nil {
-		return eventQuery{}, nil, err
+		return eventQuery{}, err
 	}
 	rule, err := cognism.ParseRule(q.Get("rule"))
 	if err != nil {
-		return eventQuery{}, nil, fmt.Errorf("invalid rule: %v; expected clauses such as "+
+		return eventQuery{}, fmt.Errorf("invalid rule: %v; expected clauses such as "+
 			"type=job-join|job-leave;org=IBM", err)
 	}
 	filter, err := compileRule(rule)
 	if err != nil {
-		return eventQuery{}, nil, fmt.Errorf("invalid rule: %v", err)
+		return eventQuery{}, fmt.Errorf("invalid rule: %v", err)
 	}
 	page, err := intParam(q, "page", 0)
 	if err != nil {
-		return eventQuery{}, nil, err
+		return eventQuery{}, err
 	}
 	count, err := intParam(q, "count", defaultEventCount)
 	if err != nil {
-		return eventQuery{}, nil, err
+		return eventQuery{}, err
 	}
 	eq := eventQuery{filter: filter, from: from, to: to, page: page, count: count}
-	return eq, rule, checkPaging(page, count)
+	return eq, checkPaging(page, count)
 }
 
 func intParam(q url.Values, name string, def int) (int, error) {
@@ -140,7 +140,7 @@ func checkPaging(page, count int) error {
 
 // handleEventStream serves GET /api/v1/events/stream.
 func (s *Server) handleEventStream(w http.ResponseWriter, r *http.Request) {
-	q, _, err := parseStreamQuery(r.URL.Query())
+	q, err := parseStreamQuery(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -169,7 +169,7 @@ func writeRawArray(w http.ResponseWriter, items []json.RawMessage) {
 
 // handleEventsCSV serves GET /api/v1/events/stream/csv.
 func (s *Server) handleEventsCSV(w http.ResponseWriter, r *http.Request) {
-	q, _, err := parseStreamQuery(r.URL.Query())
+	q, err := parseStreamQuery(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return

@@ -52,7 +52,7 @@ func TestEventStreamRuleFiltersTypeAndOrg(t *testing.T) {
 	}
 }
 
-func TestEventStreamRuleOnNestedFieldAndValueList(t *testing.T) {
+func TestEventStreamValueListRule(t *testing.T) {
 	ts := newTestSandbox(t)
 	rule := cognism.Rule{
 		{Field: "employee.title", Alternatives: []cognism.Alternative{cognism.ValueList("cxo-titles")}},

@@ -20,7 +20,7 @@ type FaultConfig struct {
 	// equal values give a fixed delay.
 	LatencyMin time.Duration
 	LatencyMax time.Duration
-	// ErrorRate is the share of requests, from 0 to 1, answered with
+	// ErrorRate is the share of requests, from 0 to 1, that fail with
 	// ErrorStatus instead of being served.
 	ErrorRate float64
 	// ErrorStatus is 500 or 503; zero means 500.
@@ -218,8 +218,8 @@ func (f *faults) latency() time.Duration {
 	return cfg.LatencyMin + rand.N(cfg.LatencyMax-cfg.LatencyMin+1)
 }
 
-// injectedError returns the status to answer instead of serving the
-// request, or 0.
+// injectedError returns the error status to respond with instead of
+// serving the request, or 0.
 func (f *faults) injectedError() int {
 	cfg := f.get()
 	if cfg.ErrorRate <= 0 || rand.Float64() >= cfg.ErrorRate {

@@ -50,8 +50,8 @@ type fieldTest struct {
 }
 
 // eventFilter is a compiled rule, pattern or pipeline. Conditions on the
-// indexed type and org columns are also given as SQL so that the database
-// narrows the rows first; every condition is still checked in Go.
+// indexed type and org columns are also given as SQL, so the database
+// narrows the rows first. Every condition is still checked in Go.
 type eventFilter struct {
 	tests    []fieldTest
 	where    []string

@@ -76,10 +76,10 @@ type enrichment struct {
 	hints                                                []string
 }
 
-// handlePersonEnrich serves GET /api/v1/person/enrich. Candidates share the
-// first and last name; the current employer, city, country, job title,
-// email and the words of partialDetails raise their score, and the best
-// score comes first.
+// handlePersonEnrich serves GET /api/v1/person/enrich. Candidates have the
+// requested first and last name. The current employer, city, country, job
+// title, email and the words of partialDetails raise a candidate's score,
+// and the best score comes first.
 func (s *Server) handlePersonEnrich(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	e := enrichment{
@@ -153,7 +153,7 @@ func (e enrichment) score(p cognism.Person) int {
 	return score
 }
 
-// internalError logs an unexpected failure and answers 500.
+// internalError logs an unexpected failure and writes a 500 response.
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
 	if r.Context().Err() != nil {
 		return

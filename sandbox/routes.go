@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// authMode is how a route reads credentials.
+// authMode names the places a route reads credentials from.
 type authMode int
 
 const (
@@ -129,8 +129,8 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt route) {
 	rt.handle(w, r.WithContext(context.WithValue(r.Context(), accountKey{}, acct)))
 }
 
-// injectFaults adds the configured latency and answers the configured share
-// of requests with an error. It returns false when it answered.
+// injectFaults adds the configured latency and fails the configured share
+// of requests with an error response. It returns false when it wrote one.
 func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request) bool {
 	if d := s.faults.latency(); d > 0 {
 		t := time.NewTimer(d)
@@ -170,7 +170,7 @@ func accountID(acct Account) string {
 }
 
 // authenticate checks the request's credentials as the route reads them and
-// answers 401 or 403 when they fail.
+// writes a 401 or 403 response when they fail.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt route) (Account, bool) {
 	allowQuery := rt.auth == authQuery || rt.auth == authEitherSecret
 	secretRequired := rt.auth == authHeaderSecret || rt.auth == authEitherSecret

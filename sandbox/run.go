@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// DefaultAddr is where Run listens unless -addr says otherwise.
+// DefaultAddr is the listen address of Run when -addr is not given.
 const DefaultAddr = "127.0.0.1:9090"
 
 // shutdownTimeout bounds how long Run waits for requests in flight.

@@ -46,7 +46,8 @@ func countsFor(scale float64) seedCounts {
 	}
 }
 
-// seedPerson is what events and documents need to know of a seeded person.
+// seedPerson holds the facts about a seeded person that events and
+// documents use.
 type seedPerson struct {
 	UID, First, Last, Title, OldTitle string
 	Current, Previous                 *seedCompany

@@ -92,6 +92,19 @@ var cxoTitles = []string{
 	"CDO", "Chief People Officer", "Chief Product Officer",
 }
 
+var (
+	seniorities  = []string{"", "", "Senior ", "Lead ", "Principal ", "Junior ", "Associate ", "Regional "}
+	jobFunctions = []string{
+		"Sales", "Marketing", "Data", "Software", "Product", "Finance", "HR", "Operations",
+		"Customer Success", "Business Development", "Security", "Cloud", "Recruitment", "Legal",
+		"Procurement", "Brand", "Big Data",
+	}
+	jobRoles = []string{
+		"Manager", "Director", "Engineer", "Analyst", "Consultant", "Specialist", "Architect",
+		"Executive", "Coordinator", "Partner", "Technical Specialist",
+	}
+)
+
 var months = []string{
 	"January", "February", "March", "April", "May", "June", "July", "August", "September",
 	"October", "November", "December",

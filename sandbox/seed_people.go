@@ -93,13 +93,12 @@ func uniqueUID(base string, uids map[string]bool) string {
 func ptr[T any](v T) *T { return &v }
 
 // jobTitle returns an executive title for about one person in ten and a
-// generated title for the rest.
+// seniority, function and role such as "Senior Data Analyst" for the rest.
 func (g *generator) jobTitle() string {
-	f := g.f
-	if f.IntN(10) == 0 {
+	if g.f.IntN(10) == 0 {
 		return g.pick(cxoTitles)
 	}
-	return f.JobDescriptor() + " " + f.JobLevel() + " " + f.JobTitle()
+	return g.pick(seniorities) + g.pick(jobFunctions) + " " + g.pick(jobRoles)
 }
 
 func (g *generator) connections() string {

@@ -33,8 +33,8 @@ func accountIDs(acct Account) (idUser, idOrg string) {
 	return strconv.FormatUint(uint64(user), 10), strconv.FormatUint(uint64(org), 10)
 }
 
-// readSubscriptionInput decodes and validates a create or modify body. It
-// answers 406 or 400 itself and returns false when the body is unusable.
+// readSubscriptionInput decodes and validates a create or modify body. When
+// the body is unusable it writes the 406 or 400 response and returns false.
 func (s *Server) readSubscriptionInput(w http.ResponseWriter, r *http.Request) (cognism.SubscriptionInput, bool) {
 	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {

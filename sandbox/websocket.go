@@ -55,7 +55,7 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 	}
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		return // the upgrader has answered the request
+		return // the upgrader has written the error response
 	}
 
 	sess := &wsSession{
@@ -116,8 +116,8 @@ func (sess *wsSession) enqueue(msg []byte) {
 	}
 }
 
-// close sends a close frame, closes the connection and forgets the
-// session; later calls do nothing.
+// close sends a close frame, closes the connection and removes the
+// session from the server. Later calls do nothing.
 func (sess *wsSession) close(code int, reason string) {
 	sess.once.Do(func() {
 		close(sess.done)

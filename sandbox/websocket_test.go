@@ -162,7 +162,7 @@ func TestWebsocketClosedWithoutPong(t *testing.T) {
 	}
 	defer conn.Close()
 
-	// A connection that does not read never answers the pings.
+	// A connection that does not read never sends a pong.
 	time.Sleep(600 * time.Millisecond)
 	conn.SetPingHandler(func(string) error { return nil })
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
