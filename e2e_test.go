@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -106,9 +107,27 @@ func TestGraphiQLPageServed(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET / = %d, want 200", resp.StatusCode)
 	}
-	for _, want := range []string{"graphiql.min.js", "isHeadersEditorEnabled", "CompanyProfile"} {
+	for _, want := range []string{"isHeadersEditorEnabled", "defaultTabs", "CompanyProfile"} {
 		if !contains(body, want) {
 			t.Errorf("GraphiQL page lacks %q", want)
+		}
+	}
+	assets := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(string(body), -1)
+	if len(assets) == 0 {
+		t.Fatal("GraphiQL page loads no scripts or styles")
+	}
+	for _, m := range assets {
+		if !strings.HasPrefix(m[1], "/") {
+			t.Errorf("GraphiQL asset %s is not served by the gateway", m[1])
+			continue
+		}
+		asset, err := http.Get(base + m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		asset.Body.Close()
+		if asset.StatusCode != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", m[1], asset.StatusCode)
 		}
 	}
 }
