@@ -3,6 +3,7 @@
 //
 //	go run .                 the gateway on :8080 with the embedded sandbox
 //	go run . schema          print the schema in SDL
+//	go run . sandbox [flags] run the sandbox API alone
 package main
 
 import (
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		case "schema":
 			_, err := io.WriteString(stdout, graph.SDL())
 			return err
+		case "sandbox":
+			return sandbox.Run(ctx, args[1:])
 		}
 	}
 
@@ -165,7 +168,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 // serveListener starts the upstream, wires the routes and serves on ln
 // until ctx ends, then shuts down gracefully.
 func serveListener(ctx context.Context, ln net.Listener, cfg config, logger *slog.Logger) error {
-	up, err := startUpstream(ctx, cfg, ln.Addr())
+	up, err := startUpstream(ctx, cfg, ln.Addr(), logger)
 	if err != nil {
 		return err
 	}
@@ -202,7 +205,7 @@ func serveListener(ctx context.Context, ln net.Listener, cfg config, logger *slo
 // startUpstream opens the embedded sandbox when no upstream URL is set. The
 // sandbox is served by this process under /sandbox/, so its base URL is on
 // the listener's own port.
-func startUpstream(ctx context.Context, cfg config, addr net.Addr) (upstream, error) {
+func startUpstream(ctx context.Context, cfg config, addr net.Addr, logger *slog.Logger) (upstream, error) {
 	if cfg.upstreamURL != "" {
 		return upstream{baseURL: cfg.upstreamURL}, nil
 	}
@@ -210,6 +213,7 @@ func startUpstream(ctx context.Context, cfg config, addr net.Addr) (upstream, er
 	if err != nil {
 		return upstream{}, err
 	}
+	sbCfg.Logger = logger.With("component", "sandbox")
 	sb, err := sandbox.New(ctx, sbCfg)
 	if err != nil {
 		return upstream{}, err
