@@ -1,6 +1,7 @@
 // Drives the gateway's GraphiQL page in headless Chromium as a user would: it waits for the
-// editor, checks the example tabs, runs the CompanyProfile example, runs a liveEvents
-// subscription until an event arrives, and saves a screenshot.
+// editor, checks the example tabs, runs the CompanyProfile example, runs it again with bad
+// credentials from the header editor, runs a liveEvents subscription until an event
+// arrives, and saves a screenshot.
 //
 //   node graphiql.mjs http://127.0.0.1:8080 [screenshot.png]
 //
@@ -27,6 +28,9 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const stepTimeout = 60_000;
 
 const exampleTabs = ['RecentMoves', 'CompanyProfile', 'MarketingNews', 'Triggers'];
+// badCredentials in the header editor replace the sandbox's default account, which
+// rejects them.
+const badCredentials = '{"X-API-AccessToken": "wrong-token", "X-API-SecretKey": "wrong-secret"}';
 const subscription = 'subscription Live {\n  liveEvents { id type organization }\n}\n';
 
 let step = 'launching chromium';
@@ -85,6 +89,15 @@ try {
   await page.locator('.graphiql-execute-button').click();
   await waitForResult('"name": "IBM"');
   const companyResult = await resultText();
+
+  step = 'sending credentials from the header editor';
+  await page.getByRole('button', { name: 'Headers' }).click();
+  await page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(badCredentials);
+  await page.locator('.graphiql-execute-button').click();
+  await page.locator('.graphiql-response .CodeMirror', { hasText: 'UNAUTHENTICATED' }).waitFor();
 
   step = 'running a liveEvents subscription';
   await page.getByRole('button', { name: 'New tab' }).click();
