@@ -1,7 +1,7 @@
-// Drives the gateway's GraphiQL page in headless Chromium as a user would: it waits for the
-// editor, checks the example tabs, runs the CompanyProfile example, runs it again with bad
-// credentials from the header editor, runs a liveEvents subscription until an event
-// arrives, and saves a screenshot.
+// Drives the gateway's GraphiQL page in headless Chromium as a user would. It checks the
+// example tabs, runs the CompanyProfile example, then runs it with bad credentials from the
+// header editor. Last it runs a liveEvents subscription until an event arrives and saves a
+// screenshot.
 //
 //   node graphiql.mjs http://127.0.0.1:8080 [screenshot.png]
 //
@@ -64,6 +64,13 @@ try {
   page = await context.newPage();
   page.setDefaultTimeout(stepTimeout);
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('websocket', (socket) => {
+    const url = new URL(socket.url());
+    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+    if (url.origin !== origin) {
+      offOrigin.push(socket.url());
+    }
+  });
 
   step = `opening ${base}/`;
   const response = await page.goto(`${base}/`);
