@@ -48,8 +48,8 @@ func startGateway(t *testing.T) string {
 	return base
 }
 
-// waitHealthy polls /healthz until it answers, the server fails or 30 s
-// pass.
+// waitHealthy polls /healthz until it returns 200, the server fails or
+// 30 s pass.
 func waitHealthy(t *testing.T, base string, done <-chan error) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)

@@ -278,7 +278,7 @@ func logStart(logger *slog.Logger, cfg config, up upstream, addr net.Addr) {
 		"upstream_concurrency", cfg.upstreamConcurrency)
 }
 
-// credentialSource says where the default credentials come from, never
+// credentialSource names where the default credentials come from, never
 // what they are.
 func credentialSource(cfg config, up upstream) string {
 	switch {

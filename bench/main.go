@@ -1,6 +1,6 @@
 // Command bench measures the benchmark queries Q1 to Q3 against an
 // in-process sandbox: upstream calls with the loaders, the fewest that can
-// answer each query and the calls without loaders, then latency with a
+// resolve each query and the calls without loaders, then latency with a
 // fixed latency per upstream request against the target of dependency
 // depth times that latency plus 15 ms, both against the live sandbox and
 // against replays of its recorded responses.
@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// A database file, unlike :memory:, lets the sandbox answer several
+	// A database file, unlike :memory:, lets the sandbox serve several
 	// requests at once, as a real upstream would.
 	dir, err := os.MkdirTemp("", "gateway-bench-")
 	if err != nil {
@@ -316,8 +316,8 @@ func (r *recorder) wrap(next http.Handler) http.Handler {
 	})
 }
 
-// serve answers from a recorded response in replay mode, else from next,
-// recording the answer to a GET.
+// serve responds from a recorded response in replay mode, else from next,
+// recording the response to a GET.
 func (r *recorder) serve(w http.ResponseWriter, req *http.Request, next http.Handler) {
 	key := req.Method + " " + req.URL.RequestURI()
 	r.mu.Lock()

@@ -34,8 +34,8 @@ func (r *Resolver) companyByName(ctx context.Context, name string) (*model.Compa
 	return pickCompany(companies, name), nil
 }
 
-// companiesByName resolves several names at once, so the loader sees them
-// in one batch. Names without a company are left out; the first error
+// companiesByName resolves several names at once, so the loader receives
+// them in one batch. Names without a company are left out; the first error
 // fails the whole list.
 func (r *Resolver) companiesByName(ctx context.Context, names []string) ([]model.Company, error) {
 	found := make([]*model.Company, len(names))
@@ -132,7 +132,8 @@ func (r *Resolver) documentsConnection(ctx context.Context, key loader.Documents
 	return documentConnection(w, docs, hasNext), nil
 }
 
-// maxEntityCount is the largest page the gateway asks of the entity search.
+// maxEntityCount is the largest page the gateway requests from the entity
+// search.
 const maxEntityCount = 500
 
 func reportDocuments(report *cognism.Report) []cognism.Document {

@@ -44,10 +44,11 @@ func inputErrorf(argument, format string, args ...any) *InputError {
 	return &InputError{Argument: argument, Reason: fmt.Sprintf(format, args...)}
 }
 
-// classification is how one error is shown to clients.
+// classification is the code, status and message clients see for one
+// error.
 type classification struct {
 	code    string
-	status  int // HTTP status of the upstream answer, or the closest one
+	status  int // HTTP status of the upstream response, or the closest one
 	message string
 }
 

@@ -80,7 +80,7 @@ func (q eventQuery) options(p upstreamPage) cognism.EventStreamOptions {
 	}
 }
 
-// connectionVia pages the query through the request's events loader.
+// eventsConnection pages the query through the request's events loader.
 func (r *Resolver) eventsConnection(ctx context.Context, q eventQuery, w window) (*model.EventConnection, error) {
 	loaders := r.loaders(ctx)
 	events, hasNext, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.Event, error) {
@@ -95,8 +95,8 @@ func (r *Resolver) eventsConnection(ctx context.Context, q eventQuery, w window)
 }
 
 // eventsCSV returns the CSV export of the window. When the window is one
-// whole upstream page the text passes through as it is; otherwise the pages
-// are parsed, cut to the window and rendered again.
+// whole upstream page, the text passes through as it is. Otherwise the
+// pages are parsed, cut to the window and rendered again.
 func (r *Resolver) eventsCSV(ctx context.Context, q eventQuery, w window) (string, error) {
 	if w.offset%w.first == 0 {
 		opts := q.options(upstreamPage{page: w.offset / w.first, count: w.first})

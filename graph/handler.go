@@ -102,7 +102,7 @@ func isPlainHTTP(r *http.Request) bool {
 		!strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
 
-// jsonStatusWriter answers 200 instead of gqlgen's 422 for documents that
+// jsonStatusWriter sends 200 instead of gqlgen's 422 for documents that
 // fail to parse or validate when the response is application/json, as the
 // GraphQL-over-HTTP spec asks for that media type. Responses in
 // application/graphql-response+json keep their 4xx status.

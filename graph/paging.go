@@ -78,8 +78,8 @@ type upstreamPage struct {
 
 // pages returns the upstream pages that cover the window and one item
 // more. One page of size count covers it when the window does not cross a
-// page border; the smallest such count up to limit is used, else two pages
-// of size first+1, which always cover first+1 items.
+// page border, and the smallest such count up to limit is used. Without
+// one, two pages of size first+1 always cover first+1 items.
 func (w window) pages(limit int) []upstreamPage {
 	need := w.first + 1
 	for count := need; count <= limit; count++ {

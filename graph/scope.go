@@ -9,7 +9,7 @@ import (
 	"github.com/cognism/graphql-gateway/graph/loader"
 )
 
-// requestScope is what one GraphQL request carries on its context: the
+// requestScope is the state of one GraphQL request on its context: the
 // loaders built for it and a count of the upstream calls it made.
 type requestScope struct {
 	loaders       *loader.Loaders

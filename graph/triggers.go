@@ -75,7 +75,7 @@ func patternRule(pattern scalar.JSON) (cognism.Rule, error) {
 			return nil, err
 		}
 		if len(clause) != 1 {
-			return nil, fmt.Errorf("trigger subscription pattern field %q holds more than one clause", name)
+			return nil, fmt.Errorf("trigger subscription pattern field %q contains more than one clause", name)
 		}
 		rule = append(rule, clause[0])
 	}
@@ -129,10 +129,10 @@ func (r *Resolver) callback(in *model.CallbackInput, id string) (cognism.Callbac
 	return cognism.Callback{Method: method, URL: in.URL, Headers: list(in.Headers)}, nil
 }
 
-// createTrigger creates a trigger subscription. Without a callback the
+// createTrigger creates a trigger subscription. Without a callback, the
 // webhook URL must carry the id that upstream assigns, so the subscription
-// is created with a placeholder URL and then pointed at its own URL; when
-// that fails it is deleted again.
+// is created with a placeholder URL and then pointed at its own URL. When
+// that second call fails, the subscription is deleted again.
 func (r *Resolver) createTrigger(ctx context.Context, in model.TriggerSubscriptionInput) (*model.TriggerSubscription, error) {
 	body, err := r.subscriptionInput(in, "pending")
 	if err != nil {

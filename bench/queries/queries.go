@@ -1,5 +1,5 @@
 // Package queries holds the benchmark queries Q1 to Q3 and, for each, the
-// fewest upstream calls that can answer it: one per distinct key of each
+// fewest upstream calls that can resolve it: one per distinct key of each
 // endpoint, computed from the query's own response.
 package queries
 
@@ -27,7 +27,7 @@ type Query struct {
 	// Depth is the number of upstream round trips that must follow one
 	// another: a join can only start once its parent is known.
 	Depth int
-	// Minimum returns the fewest calls per endpoint that can answer the
+	// Minimum returns the fewest calls per endpoint that can resolve the
 	// query, from the data of its response.
 	Minimum func(data json.RawMessage) (map[string]int, error)
 }

@@ -1,5 +1,5 @@
 // Package loader holds the per-request dataloaders of the gateway. Each
-// loader collects the keys resolvers ask for, removes duplicates, calls the
+// loader collects the keys resolvers request, removes duplicates, calls the
 // Cognism API once per distinct key with bounded concurrency, and caches
 // the results for the rest of the request. Errors that may pass (timeouts,
 // cancellations, 429 and 5xx responses, transport failures) are never kept.
@@ -23,7 +23,7 @@ import (
 const DefaultConcurrency = 8
 
 // DefaultWait is how long a loader collects keys before it calls upstream.
-// Keys asked for after the window join the cache all the same, so a short
+// Keys requested after the window join the cache all the same, so a short
 // window costs no extra calls, only a little parallelism.
 const DefaultWait = time.Millisecond
 
@@ -191,7 +191,7 @@ func runBatch[K comparable, V any](
 }
 
 // load waits for key and drops the cached result again when its error may
-// pass, so a later load in the same request asks upstream again.
+// pass, so a later load in the same request calls upstream again.
 func load[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], key K) (V, error) {
 	value, err := l.Load(ctx, key)()
 	if err != nil && !Cacheable(err) {
@@ -201,7 +201,7 @@ func load[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], 
 }
 
 // Cacheable reports whether an error is final for the rest of a request: a
-// 4xx answer other than 429, or a response that could not be decoded.
+// 4xx response other than 429, or a response that could not be decoded.
 // Cancellations, timeouts, 429, 5xx and transport failures may pass.
 func Cacheable(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
