@@ -480,19 +480,39 @@ func TestDocumentsByEntity(t *testing.T) {
 				Entities []struct{ Type, Value string }
 				Photos   []string
 			}
-			PageInfo struct{ HasNextPage bool }
+			Edges []struct {
+				Cursor string
+				Node   struct{ ID string }
+			}
+			PageInfo struct {
+				HasNextPage            bool
+				StartCursor, EndCursor string
+			}
 		}
 	}
 	g.query(`{
 		documentsByEntity(first: 2, search: {
 			term: "Google", tag: ORGANIZATION, sources: `+allSources+`,
 			dateFrom: "2015-01-01", dateTo: "2026-12-31"
-		}) { nodes { headline entities { type value } photos } pageInfo { hasNextPage } }
+		}) {
+			edges { cursor node { id } }
+			nodes { headline entities { type value } photos }
+			pageInfo { hasNextPage startCursor endCursor }
+		}
 	}`, nil, &data)
 
 	nodes := data.DocumentsByEntity.Nodes
-	if len(nodes) != 2 {
-		t.Fatalf("documentsByEntity(first: 2) returned %d documents", len(nodes))
+	if len(nodes) != 2 || len(data.DocumentsByEntity.Edges) != 2 {
+		t.Fatalf("documentsByEntity(first: 2) returned %d nodes and %d edges",
+			len(nodes), len(data.DocumentsByEntity.Edges))
+	}
+	info := data.DocumentsByEntity.PageInfo
+	if info.StartCursor != data.DocumentsByEntity.Edges[0].Cursor ||
+		info.EndCursor != data.DocumentsByEntity.Edges[1].Cursor {
+		t.Errorf("pageInfo cursors %+v do not match the edges", info)
+	}
+	if !info.HasNextPage {
+		t.Error("hasNextPage = false, want more Google documents")
 	}
 	for _, d := range nodes {
 		found := false

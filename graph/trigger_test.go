@@ -1,10 +1,16 @@
 package graph_test
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/cognism/graphql-gateway/graph"
+	"github.com/cognism/graphql-gateway/sandbox"
 )
 
 type triggerFields struct {
@@ -188,4 +194,35 @@ func containsID(items []struct{ ID string }, id string) bool {
 		}
 	}
 	return false
+}
+
+func TestPushToSessionReachesWebsocket(t *testing.T) {
+	g := newGateway(t)
+	header := http.Header{}
+	header.Set("X-API-AccessToken", sandbox.DefaultAccessToken)
+	header.Set("X-API-SecretKey", sandbox.DefaultSecretKey)
+	wsURL := "ws" + strings.TrimPrefix(sharedAPI.URL, "http") + "/api/v1/websocket?pattern=" +
+		url.QueryEscape("type=no-such-type")
+	conn, _, err := websocket.DefaultDialer.Dial(wsURL, header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var hello struct{ Session string }
+	if err := conn.ReadJSON(&hello); err != nil || hello.Session == "" {
+		t.Fatalf("first frame = %+v, %v; want the session id", hello, err)
+	}
+
+	var data struct{ PushToSession bool }
+	g.query(`mutation ($s: String!) { pushToSession(session: $s, data: {greeting: "hello"}) }`,
+		map[string]any{"s": hello.Session}, &data)
+
+	if !data.PushToSession {
+		t.Error("pushToSession = false, want true")
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var pushed map[string]string
+	if err := conn.ReadJSON(&pushed); err != nil || pushed["greeting"] != "hello" {
+		t.Errorf("websocket received %v, %v; want the pushed data", pushed, err)
+	}
 }
