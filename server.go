@@ -67,6 +67,7 @@ type config struct {
 	credentials         cognism.Credentials
 	logLevel            slog.Level
 	upstreamConcurrency int
+	upstreamTimeout     time.Duration
 	newsSources         []string
 }
 
@@ -89,8 +90,20 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		}
 		*concurrency = n
 	}
+	timeout := fs.Duration("upstream-timeout", 30*time.Second,
+		"time limit of one upstream call, retries not included (env UPSTREAM_TIMEOUT)")
+	if v := getenv("UPSTREAM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return config{}, fmt.Errorf("invalid UPSTREAM_TIMEOUT %q: expected a duration such as 30s", v)
+		}
+		*timeout = d
+	}
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
+	}
+	if *timeout <= 0 {
+		return config{}, fmt.Errorf("invalid -upstream-timeout %s: expected a positive duration", *timeout)
 	}
 	if *concurrency < 1 {
 		return config{}, fmt.Errorf("invalid -upstream-concurrency %d: expected a positive integer", *concurrency)
@@ -109,6 +122,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		},
 		logLevel:            level,
 		upstreamConcurrency: *concurrency,
+		upstreamTimeout:     *timeout,
 		newsSources:         splitList(getenv("NEWS_SOURCES")),
 	}
 	return cfg, nil
@@ -232,7 +246,7 @@ func localURL(addr net.Addr) string {
 
 // gatewayConfig builds the GraphQL handler's configuration.
 func gatewayConfig(cfg config, up upstream, logger *slog.Logger) (graph.Config, error) {
-	httpClient := &http.Client{Transport: graph.CountUpstreamCalls(nil)}
+	httpClient := &http.Client{Transport: graph.CountUpstreamCalls(nil), Timeout: cfg.upstreamTimeout}
 	client, err := cognism.NewClient(up.baseURL, cognism.WithHTTPClient(httpClient))
 	if err != nil {
 		return graph.Config{}, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -37,6 +38,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if cfg.upstreamConcurrency != 8 {
 		t.Errorf("upstreamConcurrency = %d, want 8", cfg.upstreamConcurrency)
 	}
+	if cfg.upstreamTimeout != 30*time.Second {
+		t.Errorf("upstreamTimeout = %s, want 30s", cfg.upstreamTimeout)
+	}
 }
 
 func TestLoadConfigFlagBeatsEnvironment(t *testing.T) {
@@ -57,6 +61,7 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 	cases := map[string]map[string]string{
 		"log level":   {"LOG_LEVEL": "loud"},
 		"concurrency": {"UPSTREAM_CONCURRENCY": "zero"},
+		"timeout":     {"UPSTREAM_TIMEOUT": "soon"},
 	}
 	for name, env := range cases {
 		t.Run(name, func(t *testing.T) {

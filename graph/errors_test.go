@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph"
 )
 
@@ -118,6 +120,25 @@ func TestUnreachableUpstreamIsUnavailable(t *testing.T) {
 
 	if resp.code() != graph.CodeUpstreamUnavailable {
 		t.Errorf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeUpstreamUnavailable, resp.Errors)
+	}
+}
+
+func TestHangingUpstreamTimesOut(t *testing.T) {
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(hanging.Close)
+	client, err := cognism.NewClient(hanging.URL, cognism.WithRetryPolicy(cognism.NoRetry),
+		cognism.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGateway(t, func(c *graph.Config) { c.Client = client })
+
+	resp := g.do(`{ company(name: "IBM") { name } }`, nil, nil)
+
+	if resp.code() != graph.CodeUpstreamTimeout {
+		t.Errorf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeUpstreamTimeout, resp.Errors)
 	}
 }
 
