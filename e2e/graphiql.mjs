@@ -148,9 +148,10 @@ try {
   await browser?.close();
 }
 
-// resultText returns the text that the result pane shows.
+// resultText returns the text that the result pane shows, waiting at most 5 s for a pane
+// to exist (on failure the page may never have rendered one).
 function resultText() {
-  return page.locator('.graphiql-response .CodeMirror').innerText();
+  return page.locator('.graphiql-response .CodeMirror').innerText({ timeout: 5_000 });
 }
 
 // firstLines returns the first count lines of text.
