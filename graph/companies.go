@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/loader"
 	"github.com/cognism/graphql-gateway/graph/model"
@@ -35,8 +37,10 @@ func (r *Resolver) companyByName(ctx context.Context, name string) (*model.Compa
 }
 
 // companiesByName resolves several names at once, so the loader receives
-// them in one batch. Names without a company are left out; the first error
-// fails the whole list.
+// them in one batch. Names without a company are left out, and so are names
+// whose lookup failed: each failure is reported as its own error at the
+// field, so one failed name does not null the list and, through it, its
+// parents.
 func (r *Resolver) companiesByName(ctx context.Context, names []string) ([]model.Company, error) {
 	found := make([]*model.Company, len(names))
 	errs := make([]error, len(names))
@@ -51,7 +55,8 @@ func (r *Resolver) companiesByName(ctx context.Context, names []string) ([]model
 	out := make([]model.Company, 0, len(names))
 	for i := range names {
 		if errs[i] != nil {
-			return nil, errs[i]
+			graphql.AddError(ctx, errs[i])
+			continue
 		}
 		if found[i] != nil {
 			out = append(out, *found[i])

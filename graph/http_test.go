@@ -258,3 +258,48 @@ func assertStillServing(t *testing.T, g *gateway) {
 		t.Errorf("gateway stopped answering after the bad request")
 	}
 }
+
+func TestFailedOrganizationLeavesOthers(t *testing.T) {
+	g := newGatewayOver(t, failingUpstream(t, http.StatusServiceUnavailable, "/company/Google"))
+
+	resp := g.do(`{ documentsByEntity(first: 3, search: {term: "Google", tag: ORGANIZATION,
+		sources: `+allSources+`, dateFrom: "2015-01-01", dateTo: "2026-12-31"}) {
+		nodes { entities { type value } organizations { name } } } }`, nil, nil)
+
+	var data struct {
+		DocumentsByEntity *struct {
+			Nodes []struct {
+				Entities      []struct{ Type, Value string }
+				Organizations []struct{ Name string }
+			}
+		}
+	}
+	if err := json.Unmarshal(resp.Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	if data.DocumentsByEntity == nil || len(data.DocumentsByEntity.Nodes) == 0 {
+		t.Fatalf("documentsByEntity = null, want documents with the other organisations (errors %+v)", resp.Errors)
+	}
+	for i, d := range data.DocumentsByEntity.Nodes {
+		if hasName(d.Organizations, "Google") {
+			t.Errorf("document %d lists Google through a failing upstream", i)
+		}
+		others := 0
+		for _, e := range d.Entities {
+			if e.Type == "ORGANIZATION" && e.Value != "Google" {
+				others++
+			}
+		}
+		if others > 0 && len(d.Organizations) == 0 {
+			t.Errorf("document %d lost its other %d organisations", i, others)
+		}
+	}
+	if len(resp.Errors) == 0 || resp.code() != graph.CodeUpstreamUnavailable {
+		t.Errorf("errors = %+v, want UPSTREAM_UNAVAILABLE for Google", resp.Errors)
+	}
+	for _, e := range resp.Errors {
+		if len(e.Path) != 4 || e.Path[3] != "organizations" {
+			t.Errorf("error path = %v, want documentsByEntity.nodes.N.organizations", e.Path)
+		}
+	}
+}

@@ -1777,7 +1777,8 @@ type Document {
   quotations: [Quotation!]!
   """
   The companies named as ORGANIZATION entities, joined by name, in entity
-  order; names with no matching company are left out.
+  order. Names with no matching company are left out, and so are names whose
+  lookup failed, each with an error at this field.
   """
   organizations: [Company!]!
 }

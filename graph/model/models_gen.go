@@ -119,7 +119,8 @@ type Document struct {
 	// Quotes found in the document.
 	Quotations []Quotation `json:"quotations"`
 	// The companies named as ORGANIZATION entities, joined by name, in entity
-	// order; names with no matching company are left out.
+	// order. Names with no matching company are left out, and so are names whose
+	// lookup failed, each with an error at this field.
 	Organizations []Company `json:"organizations"`
 }
 
