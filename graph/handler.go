@@ -72,7 +72,7 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 				fmt.Sprintf("request body is larger than %d bytes", cfg.MaxBodyBytes))
 			return
 		}
-		if r.Body != nil && r.Body != http.NoBody && isPlainHTTP(r) {
+		if r.Body != nil && r.Body != http.NoBody && r.Header.Get("Upgrade") == "" {
 			body, err := io.ReadAll(io.LimitReader(r.Body, cfg.MaxBodyBytes+1))
 			if err != nil {
 				writeHTTPError(w, http.StatusBadRequest, "could not read the request body")

@@ -303,3 +303,25 @@ func TestFailedOrganizationLeavesOthers(t *testing.T) {
 		}
 	}
 }
+
+func TestOversizedSSEBodyIsRejected(t *testing.T) {
+	g := newGateway(t, func(c *graph.Config) { c.MaxBodyBytes = 1024 })
+	big := fmt.Sprintf(`{"query": "subscription { liveEvents(filter: {rule: \"%s\"}) { id } }"}`,
+		strings.Repeat("x", 4096))
+	req, err := http.NewRequest(http.MethodPost, g.url, io.MultiReader(strings.NewReader(big)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("status = %d, want 413", resp.StatusCode)
+	}
+}
