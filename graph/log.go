@@ -9,28 +9,39 @@ import (
 )
 
 // logOperation logs each response with the operation's name, duration,
-// upstream call count and error codes. Variables and headers are never
-// logged, so no credential reaches the log.
+// upstream call count and error codes, including requests that failed to
+// parse or validate. Variables and headers are never logged, so no
+// credential reaches the log. Each event of a subscription logs at debug
+// level.
 func logOperation(cfg *Config) graphql.ResponseMiddleware {
 	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
-		if resp == nil || !graphql.HasOperationContext(ctx) {
+		if resp == nil {
 			return resp
 		}
-		op := graphql.GetOperationContext(ctx)
 
 		level := slog.LevelInfo
-		kind := "query"
-		if op.Operation != nil {
-			kind = string(op.Operation.Operation)
-			if op.Operation.Operation == "subscription" {
+		name, kind := "(invalid)", "unknown"
+		var start time.Time
+		if scope := scopeFrom(ctx); scope != nil {
+			start = scope.start
+		}
+		if graphql.HasOperationContext(ctx) {
+			op := graphql.GetOperationContext(ctx)
+			if op.Operation != nil {
+				name, kind = operationName(op), string(op.Operation.Operation)
+			}
+			if kind == "subscription" {
 				level = slog.LevelDebug
+			}
+			if !op.Stats.OperationStart.IsZero() {
+				start = op.Stats.OperationStart
 			}
 		}
 		attrs := []slog.Attr{
-			slog.String("operation", operationName(op)),
+			slog.String("operation", name),
 			slog.String("kind", kind),
-			slog.Duration("duration", time.Since(op.Stats.OperationStart).Round(time.Microsecond)),
+			slog.Duration("duration", time.Since(start).Round(time.Microsecond)),
 			slog.Int64("upstream_calls", UpstreamCalls(ctx)),
 			slog.Int("errors", len(resp.Errors)),
 		}

@@ -68,6 +68,20 @@ func TestOperationLogLine(t *testing.T) {
 	}
 }
 
+func TestInvalidDocumentIsLogged(t *testing.T) {
+	var logs syncBuffer
+	g := newGateway(t, func(c *graph.Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
+	})
+
+	g.do(`{ nope }`, nil, nil)
+
+	if !strings.Contains(logs.String(), `"operation":"(invalid)"`) ||
+		!strings.Contains(logs.String(), "GRAPHQL_VALIDATION_FAILED") {
+		t.Errorf("log lacks the invalid operation: %s", logs.String())
+	}
+}
+
 func TestOperationLogErrorCodes(t *testing.T) {
 	var logs syncBuffer
 	g := newGateway(t, func(c *graph.Config) {

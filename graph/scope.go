@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/loader"
@@ -14,6 +15,7 @@ import (
 type requestScope struct {
 	loaders       *loader.Loaders
 	upstreamCalls atomic.Int64
+	start         time.Time
 }
 
 type scopeKey struct{}
@@ -21,7 +23,7 @@ type scopeKey struct{}
 // withRequestScope returns a context that carries the caller's credentials
 // and a fresh set of loaders for one request or subscription.
 func withRequestScope(ctx context.Context, cfg *Config, creds cognism.Credentials) context.Context {
-	scope := &requestScope{loaders: loader.New(cfg.Client, cfg.loaderOptions())}
+	scope := &requestScope{loaders: loader.New(cfg.Client, cfg.loaderOptions()), start: time.Now()}
 	ctx = cognism.WithCredentials(ctx, creds)
 	return context.WithValue(ctx, scopeKey{}, scope)
 }
