@@ -74,6 +74,7 @@ func (l *live) stop() {
 		sess.close(websocketGoingAway, "server shutting down")
 	}
 	l.wg.Wait()
+	l.callbacks.CloseIdleConnections()
 }
 
 // subscriptionsChanged reloads the active subscriptions after a create,
@@ -176,17 +177,19 @@ func (l *live) publish(ctx context.Context, ev cognism.Event) error {
 	}
 	var subs []cognism.Subscription
 	for _, a := range l.subs {
-		if a.filter.matchesEvent(ev) {
+		if !l.stopped && a.filter.matchesEvent(ev) {
 			subs = append(subs, a.sub)
 		}
 	}
+	// Deliveries join the wait group under the lock, so that stop, which
+	// sets stopped under it, waits for every delivery it lets start.
+	l.wg.Add(len(subs))
 	l.mu.Unlock()
 
 	for _, sess := range targets {
 		sess.enqueue([]byte(data))
 	}
 	for _, sub := range subs {
-		l.wg.Add(1)
 		go l.deliver(sub, []byte(data))
 	}
 	return nil
