@@ -13,7 +13,7 @@ import (
 	"github.com/cognism/graphql-gateway/graph"
 )
 
-// failingUpstream serves the shared sandbox but answers status to every
+// failingUpstream serves the shared sandbox but responds with status to every
 // request whose path contains match.
 func failingUpstream(t *testing.T, status int, match string) string {
 	t.Helper()
@@ -32,7 +32,7 @@ func failingUpstream(t *testing.T, status int, match string) string {
 	return proxy.URL
 }
 
-// forward sends r to the API at base and copies the answer.
+// forward sends r to the API at base and copies the response.
 func forward(w http.ResponseWriter, r *http.Request, base string) {
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, base+r.URL.RequestURI(), r.Body)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/cognism/graphql-gateway/graph/loader"
 )
 
-// companyAPI is a company endpoint that answers each call with the next
+// companyAPI is a company endpoint that responds to each call with the next
 // status of its script (200 once the script runs out) and records how many
 // calls it got and how many ran at once.
 type companyAPI struct {
