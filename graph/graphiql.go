@@ -6,11 +6,15 @@ import (
 	"net/http"
 )
 
-// Example operations GraphiQL opens with, one tab each.
-var exampleOperations = []struct {
+// ExampleOperation is an operation GraphiQL opens in a tab, with its
+// variables as JSON text.
+type ExampleOperation struct {
 	Query     string `json:"query"`
 	Variables string `json:"variables,omitempty"`
-}{
+}
+
+// ExampleOperations are the operations GraphiQL opens with, one tab each.
+var ExampleOperations = []ExampleOperation{
 	{Query: `# Recent job changes with the companies and people behind them.
 query RecentMoves {
   events(first: 10, filter: {types: ["job-join", "job-move"]}) {
@@ -107,7 +111,7 @@ queries to <code>{{.Endpoint}}</code> with any GraphQL client.</p></div>
 // credential headers fall back to the gateway's default credentials. The
 // page loads its scripts from graphiql.Handler, mounted at graphiql.Prefix.
 func GraphiQLHandler(endpoint string) http.Handler {
-	examples, err := json.Marshal(exampleOperations)
+	examples, err := json.Marshal(ExampleOperations)
 	if err != nil {
 		panic(err) // a fixed value that always encodes
 	}
