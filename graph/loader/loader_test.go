@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -202,5 +203,37 @@ func TestCacheable(t *testing.T) {
 		if got := loader.Cacheable(tc.err); got != tc.want {
 			t.Errorf("Cacheable(%v) = %v, want %v", tc.err, got, tc.want)
 		}
+	}
+}
+
+func TestNoGoroutineOutlivesLoads(t *testing.T) {
+	api := &companyAPI{}
+	srv := httptest.NewServer(api)
+	client, err := cognism.NewClient(srv.URL, cognism.WithRetryPolicy(cognism.NoRetry),
+		cognism.WithHTTPClient(&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+
+	for range 5 {
+		l := loader.New(client, loader.Options{})
+		var wg sync.WaitGroup
+		for i := range 20 {
+			wg.Go(func() { _, _ = l.Companies(context.Background(), fmt.Sprint("company ", i%7)) })
+		}
+		wg.Wait()
+	}
+	srv.Close()
+
+	// The loaders' batch timers end within their 1 ms window; allow the
+	// scheduler time to run them before counting.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before the loads, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }
