@@ -77,6 +77,9 @@ func (ts *testSandbox) do(t *testing.T, method, path string, body string, header
 	if err != nil {
 		t.Fatal(err)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("X-API-AccessToken", DefaultAccessToken)
 	req.Header.Set("X-API-SecretKey", DefaultSecretKey)
 	for k, v := range header {

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -94,14 +95,40 @@ func validateResponse(req *http.Request, resp *http.Response, body []byte) error
 		}
 		return err
 	}
+	reqInput := &openapi3filter.RequestValidationInput{
+		Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	}
+	if resp.StatusCode < 300 {
+		// A request that succeeded must be one the document allows.
+		if err := validateRequest(reqInput); err != nil {
+			return fmt.Errorf("request: %w", err)
+		}
+	}
 	input := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		RequestValidationInput: reqInput,
 		Status:                 resp.StatusCode,
 		Header:                 resp.Header,
 		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 	}
 	input.SetBodyBytes(body)
 	return openapi3filter.ValidateResponse(req.Context(), input)
+}
+
+// validateRequest checks a request, with its body restored afterwards.
+func validateRequest(input *openapi3filter.RequestValidationInput) error {
+	req := input.Request
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return err
+		}
+		clone := req.Clone(req.Context())
+		clone.Body = body
+		input.Request = clone
+		defer func() { input.Request = req }()
+	}
+	return openapi3filter.ValidateRequest(req.Context(), input)
 }
 
 func checkErrorBody(resp *http.Response, body []byte) error {
