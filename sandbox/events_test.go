@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -295,5 +296,28 @@ func TestSearchEventsNumericStrings(t *testing.T) {
 	resp, got := ts.do(t, "POST", "/api/v1/events/stream/search", body, nil)
 	if resp.StatusCode != 200 || strings.Count(got, `"type":"quote"`) != 3 {
 		t.Errorf("status %d body %.300s", resp.StatusCode, got)
+	}
+}
+
+func BenchmarkEventStream(b *testing.B) {
+	srv, err := New(ctx, Config{DBPath: ":memory:", Seed: 1, Scale: 0.2, EventInterval: time.Hour, Logger: quietLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	handler := srv.Handler()
+	for _, rule := range []string{"", "org=IBM", "employee.title=valuelist(cxo-titles)"} {
+		b.Run("rule="+rule, func(b *testing.B) {
+			target := "/api/v1/events/stream?count=100&rule=" + url.QueryEscape(rule)
+			for b.Loop() {
+				req := httptest.NewRequest("GET", target, nil)
+				req.Header.Set("X-API-AccessToken", DefaultAccessToken)
+				rec := httptest.NewRecorder()
+				handler.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
 	}
 }

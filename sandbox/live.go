@@ -284,13 +284,24 @@ func (s *Server) handleInjectEvent(w http.ResponseWriter, r *http.Request) {
 			"location-move, person-mention, quote, 310, 330")
 		return
 	}
-	completeEvent(&ev, time.Now().UTC())
-
-	if err := s.live.publish(r.Context(), ev); err != nil {
+	stored, err := s.InjectEvent(r.Context(), ev)
+	if err != nil {
 		s.internalError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ev)
+	writeJSON(w, http.StatusOK, stored)
+}
+
+// InjectEvent stores ev now and sends it to the matching websockets and
+// active trigger subscriptions, as POST /_sandbox/events does. The id, at,
+// date, typeName and meta are filled in when missing, and the stored event
+// is returned.
+func (s *Server) InjectEvent(ctx context.Context, ev cognism.Event) (cognism.Event, error) {
+	if ev.Type == "" {
+		return ev, errors.New("sandbox: injected event needs a type")
+	}
+	completeEvent(&ev, time.Now().UTC())
+	return ev, s.live.publish(ctx, ev)
 }
 
 // completeEvent fills the fields a stored event always has.

@@ -68,8 +68,10 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
 		sess.close(websocketGoingAway, "server shutting down")
 		return
 	}
+	s.log.Debug("sandbox websocket opened", "session", sess.id)
 	go sess.readLoop(s.cfg.PongTimeout)
 	sess.writeLoop(s.cfg.PingInterval, s.faults)
+	s.log.Debug("sandbox websocket closed", "session", sess.id)
 }
 
 func (l *live) addSession(sess *wsSession) bool {

@@ -234,3 +234,26 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestInjectEventMethod(t *testing.T) {
+	ts := newTestSandbox(t, noGeneratedEvents)
+	stream, err := ts.client.JoinWebsocket(ctx, "type=310")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+
+	stored, err := ts.srv.InjectEvent(ctx, cognism.Event{Type: "310", Org: "IBM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.ID == "" || stored.At == 0 || stored.Date == "" || stored.TypeName != "Article Mention" {
+		t.Errorf("stored event not completed: %+v", stored)
+	}
+	if got := nextEvent(t, stream); got.ID != stored.ID {
+		t.Errorf("socket got %s, want %s", got.ID, stored.ID)
+	}
+	if _, err := ts.srv.InjectEvent(ctx, cognism.Event{Org: "IBM"}); err == nil {
+		t.Error("an event without a type was accepted")
+	}
+}
