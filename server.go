@@ -203,15 +203,25 @@ func serveListener(ctx context.Context, ln net.Listener, cfg config, logger *slo
 	if err != nil {
 		return err
 	}
+
+	// Live events: the subscription hub and the trigger webhook endpoint.
+	liveEvents, err := startLive(gqlConfig.Client, ln.Addr(), logger)
+	if err != nil {
+		return err
+	}
+	defer liveEvents.hub.Close()
+	liveEvents.configure(&gqlConfig)
+
 	gql, err := graph.NewHandler(gqlConfig)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           routes(up, gql),
+		Handler:           liveEvents.mount(routes(up, gql)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(liveEvents.hub.Close)
 	logStart(logger, cfg, up, ln.Addr())
 	return serveUntilDone(ctx, srv, ln, logger)
 }

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -32,14 +31,17 @@ var errLiveOff = errors.New("live events are not enabled on this gateway")
 // LiveHub is the hub that feeds the Subscription resolvers.
 type LiveHub = live.Hub[*model.Event]
 
+// LiveEvent is what LiveHub delivers: the GraphQL model of an event.
+type LiveEvent = model.Event
+
 // NewLiveHub returns a hub over client's websocket and event stream that
-// converts each event to its GraphQL model once for all subscribers.
-func NewLiveHub(client *cognism.Client, logger *slog.Logger) (*LiveHub, error) {
-	return live.NewHub(live.Config[*model.Event]{
-		Upstream: live.ClientUpstream(client),
-		Convert:  eventModel,
-		Logger:   logger,
-	})
+// converts each event to its GraphQL model once for all subscribers. The
+// Upstream and Convert fields of cfg are set here; the others tune the
+// hub.
+func NewLiveHub(client *cognism.Client, cfg live.Config[*model.Event]) (*LiveHub, error) {
+	cfg.Upstream = live.ClientUpstream(client)
+	cfg.Convert = eventModel
+	return live.NewHub(cfg)
 }
 
 func eventModel(e *cognism.Event) *model.Event {

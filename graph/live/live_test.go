@@ -1,0 +1,440 @@
+package live_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/cognism/graphql-gateway/graph/live"
+	"github.com/cognism/graphql-gateway/graph/model"
+	"github.com/cognism/graphql-gateway/sandbox"
+)
+
+// orgFilter is the liveEvents variables for one organisation.
+func orgFilter(org string) map[string]any {
+	return map[string]any{"filter": map[string]any{"organizations": []string{org}}}
+}
+
+// awaitFeed injects marker events until c receives one on operation id, so
+// that the upstream socket is known to be open.
+func awaitFeed(t *testing.T, g *gateway, c *wsClient, id, org string) {
+	t.Helper()
+	receiveEvent(t, g, c, id, org)
+}
+
+func TestLiveEventsOverEachProtocol(t *testing.T) {
+	g := startGateway(t, options{})
+	for _, protocol := range []string{live.ProtocolTransportWS, live.ProtocolLegacyWS} {
+		t.Run(protocol, func(t *testing.T) {
+			org := "Live Test " + protocol
+			c := dial(t, g, protocol, nil)
+			c.init(nil)
+			c.subscribe("1", liveQuery, orgFilter(org))
+			got := receiveEvent(t, g, c, "1", org)
+			if got.Data["liveEvents"].Organization != org {
+				t.Errorf("organization = %q, want %q", got.Data["liveEvents"].Organization, org)
+			}
+		})
+	}
+}
+
+// receiveEvent injects events for org every 100 ms until c receives one on
+// operation id, and returns its payload.
+func receiveEvent(t *testing.T, g *gateway, c *wsClient, id, org string) eventPayload {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		g.inject(t, org)
+		msg, err := c.tryRead(100 * time.Millisecond)
+		for err == nil {
+			if msg.ID == id && (msg.Type == "next" || msg.Type == "data") {
+				return decodePayload(t, msg.Payload)
+			}
+			if msg.ID == id {
+				t.Fatalf("operation ended with %s %s", msg.Type, msg.Payload)
+			}
+			if msg.Type == "ping" {
+				c.send(message{Type: "pong"})
+			}
+			msg, err = c.tryRead(10 * time.Millisecond)
+		}
+		if !errors.Is(err, errReadTimeout) {
+			t.Fatalf("reading: %v", err)
+		}
+	}
+	t.Fatal("no event within a minute")
+	return eventPayload{}
+}
+
+func TestSubscribersOfOneFilterShareOneUpstreamSocket(t *testing.T) {
+	g := startGateway(t, options{})
+	spellings := []string{"Acme Corp", "acme corp", "ACME CORP"}
+	for i := 0; i < 9; i++ {
+		c := dial(t, g, live.ProtocolTransportWS, nil)
+		c.init(nil)
+		c.subscribe("1", liveQuery, orgFilter(spellings[i%len(spellings)]))
+	}
+	waitFor(t, "nine subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 9 })
+	if got := g.hub.Stats().Feeds; got != 1 {
+		t.Errorf("upstream sockets = %d, want 1", got)
+	}
+}
+
+func TestUpstreamSocketClosesAfterLastSubscriber(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("1", liveQuery, nil)
+	waitFor(t, "the subscriber", func() bool { return g.hub.Stats().FeedSubscribers == 1 })
+
+	c.stop("1")
+	waitFor(t, "the upstream socket to close", func() bool { return g.hub.Stats().Feeds == 0 })
+}
+
+func TestSubscribeCyclesLeaveNoGoroutines(t *testing.T) {
+	g := startGateway(t, options{})
+	warm := dial(t, g, live.ProtocolTransportWS, nil)
+	warm.init(nil)
+	warm.conn.Close()
+	time.Sleep(100 * time.Millisecond)
+	before := runtime.NumGoroutine()
+
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	for i := 0; i < 1000; i++ {
+		id := fmt.Sprint(i)
+		c.subscribe(id, liveQuery, orgFilter(fmt.Sprintf("Cycle %d", i%7)))
+		c.stop(id)
+		if got := c.readType(); got.Type != "complete" || got.ID != id {
+			t.Fatalf("cycle %d: got %s %q %s, want complete", i, got.Type, got.ID, got.Payload)
+		}
+	}
+	c.conn.Close()
+
+	waitFor(t, "upstream sockets to close", func() bool { return g.hub.Stats().Feeds == 0 })
+	var now int
+	waitFor(t, "the goroutine count to return", func() bool {
+		now = runtime.NumGoroutine()
+		return now <= before
+	})
+}
+
+func TestSlowSubscriberEndedWithoutDelayingOthers(t *testing.T) {
+	g := startGateway(t, options{hub: live.Config[*model.Event]{Buffer: 64}})
+	org := "Slow Test"
+	fast := dial(t, g, live.ProtocolTransportWS, nil)
+	fast.init(nil)
+	fast.subscribe("1", liveQuery, orgFilter(org))
+	awaitFeed(t, g, fast, "1", org)
+
+	// The slow client has a tiny receive buffer and reads nothing until the
+	// hub has ended its subscriber.
+	slow := dialWith(t, g, &websocket.Dialer{NetDialContext: smallReceiveBuffer}, live.ProtocolTransportWS, nil)
+	slow.initWithoutReader()
+	slow.subscribe("1", fatQuery(), orgFilter(org))
+	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
+
+	const events = 3000
+	var fastIDs []string
+	var fastErr error
+	fastDone := make(chan struct{})
+	go func() {
+		defer close(fastDone)
+		for len(fastIDs) < events {
+			msg, err := fast.tryRead(time.Minute)
+			if err != nil {
+				fastErr = err
+				return
+			}
+			switch msg.Type {
+			case "next":
+				fastIDs = append(fastIDs, eventID(msg.Payload))
+			case "ping":
+				_ = fast.conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"pong"}`))
+			}
+		}
+	}()
+
+	var injected []string
+	for i := 0; i < events; i++ {
+		injected = append(injected, g.inject(t, org))
+	}
+	<-fastDone
+	if fastErr != nil {
+		t.Fatalf("fast subscriber failed after %d events: %v", len(fastIDs), fastErr)
+	}
+	if !equalIDs(afterFirst(fastIDs, injected[0]), injected) {
+		t.Errorf("fast subscriber: %s", describeDiff(afterFirst(fastIDs, injected[0]), injected))
+	}
+	if got := g.hub.Stats().FeedSubscribers; got != 1 {
+		t.Errorf("subscribers after the burst = %d, want 1 (the slow one ended)", got)
+	}
+	if code := readUntilError(t, slow, "1"); code != "SLOW_SUBSCRIBER" {
+		t.Errorf("slow subscriber ended with code %q, want SLOW_SUBSCRIBER", code)
+	}
+}
+
+// fatQuery selects the organisation under 200 aliases, so that each event
+// message is several kilobytes and a client that does not read fills the
+// socket buffers after a few hundred events.
+func fatQuery() string {
+	var b strings.Builder
+	b.WriteString(`subscription($filter: EventFilter) { liveEvents(filter: $filter) { id organization`)
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, " organization%d: organization", i)
+	}
+	b.WriteString(" } }")
+	return b.String()
+}
+
+// smallReceiveBuffer dials with a 4 KiB socket receive buffer, so that a
+// client that does not read fills it quickly.
+func smallReceiveBuffer(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		var sockErr error
+		err := rc.Control(func(fd uintptr) {
+			sockErr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+		})
+		if err != nil {
+			return err
+		}
+		return sockErr
+	}}
+	return d.DialContext(ctx, network, addr)
+}
+
+// eventID returns the id of the event in a liveEvents payload.
+func eventID(raw json.RawMessage) string {
+	var p eventPayload
+	_ = json.Unmarshal(raw, &p)
+	return p.Data["liveEvents"].ID
+}
+
+// readUntilError reads operation id until a payload with errors and
+// returns the first error's code.
+func readUntilError(t *testing.T, c *wsClient, id string) string {
+	t.Helper()
+	for {
+		msg := c.readType()
+		if msg.ID != id {
+			continue
+		}
+		switch msg.Type {
+		case "next", "data":
+			p := decodePayload(t, msg.Payload)
+			if len(p.Errors) > 0 {
+				code, _ := p.Errors[0].Extensions["code"].(string)
+				if len(p.Errors[0].Path) == 0 {
+					t.Errorf("error %q has no path", p.Errors[0].Message)
+				}
+				return code
+			}
+		default:
+			t.Fatalf("operation ended with %s %s before an error", msg.Type, msg.Payload)
+		}
+	}
+}
+
+func equalIDs(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestEveryEventOnceInOrderWhileUpstreamDrops(t *testing.T) {
+	g := startGateway(t, options{})
+	org := "Loss Test"
+	const subscribers = 4
+	const events = 1000
+
+	clients := make([]*wsClient, subscribers)
+	for i := range clients {
+		protocol := live.ProtocolTransportWS
+		if i%2 == 1 {
+			protocol = live.ProtocolLegacyWS
+		}
+		clients[i] = dial(t, g, protocol, nil)
+		clients[i].init(nil)
+		clients[i].subscribe("1", liveQuery, orgFilter(org))
+	}
+	waitFor(t, "every subscriber", func() bool { return g.hub.Stats().FeedSubscribers == subscribers })
+	awaitFeed(t, g, clients[0], "1", org)
+
+	if err := g.sandbox.SetFaults(sandbox.FaultConfig{WebsocketDropAfter: 50}); err != nil {
+		t.Fatal(err)
+	}
+	joinsBefore := g.sandbox.Stats().Endpoints["GET /api/v1/websocket"]
+
+	var last atomic.Value
+	last.Store("")
+	received := make([][]string, subscribers)
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			received[i] = collectUntil(t, c, "1", func() string { return last.Load().(string) })
+		}()
+	}
+
+	injected := make([]string, 0, events)
+	for i := 0; i < events; i++ {
+		injected = append(injected, g.inject(t, org))
+	}
+	last.Store(injected[events-1])
+	wg.Wait()
+
+	for i, ids := range received {
+		ids = afterFirst(ids, injected[0])
+		if !equalIDs(ids, injected) {
+			t.Errorf("subscriber %d received %d events (%s); want the %d injected, once each and in order",
+				i, len(ids), describeDiff(ids, injected), events)
+		}
+	}
+	if joins := g.sandbox.Stats().Endpoints["GET /api/v1/websocket"] - joinsBefore; joins < 3 {
+		t.Errorf("upstream websocket joins during the test = %d, want at least 3 from the drop fault", joins)
+	}
+}
+
+// collectUntil reads the event ids of operation id until it has received
+// the id that last returns.
+func collectUntil(t *testing.T, c *wsClient, id string, last func() string) []string {
+	var ids []string
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if want := last(); want != "" && containsID(ids, want) {
+			return ids
+		}
+		msg, err := c.tryRead(200 * time.Millisecond)
+		if errors.Is(err, errReadTimeout) {
+			continue
+		}
+		if err != nil {
+			t.Errorf("reading after %d events: %v", len(ids), err)
+			return ids
+		}
+		switch {
+		case msg.Type == "ping":
+			_ = c.conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"pong"}`))
+		case msg.ID == id && (msg.Type == "next" || msg.Type == "data"):
+			var p eventPayload
+			if err := json.Unmarshal(msg.Payload, &p); err != nil || len(p.Errors) > 0 {
+				t.Errorf("subscription failed after %d events: %s", len(ids), msg.Payload)
+				return ids
+			}
+			ids = append(ids, p.Data["liveEvents"].ID)
+		case msg.ID == id:
+			t.Errorf("subscription ended with %s after %d events", msg.Type, len(ids))
+			return ids
+		}
+	}
+	t.Errorf("last event not received within 2 minutes; got %d events", len(ids))
+	return ids
+}
+
+func containsID(ids []string, id string) bool {
+	for i := len(ids) - 1; i >= 0; i-- {
+		if ids[i] == id {
+			return true
+		}
+	}
+	return false
+}
+
+// afterFirst drops the marker events received before first.
+func afterFirst(ids []string, first string) []string {
+	for i, id := range ids {
+		if id == first {
+			return ids[i:]
+		}
+	}
+	return ids
+}
+
+func describeDiff(got, want []string) string {
+	seen := map[string]int{}
+	for _, id := range got {
+		seen[id]++
+	}
+	missing, dup := 0, 0
+	for _, id := range want {
+		if seen[id] == 0 {
+			missing++
+		}
+	}
+	for _, n := range seen {
+		if n > 1 {
+			dup += n - 1
+		}
+	}
+	return fmt.Sprintf("%d missing, %d duplicated", missing, dup)
+}
+
+func TestSSEReceivesLiveEvents(t *testing.T) {
+	g := startGateway(t, options{})
+	org := "SSE Test"
+	body, _ := json.Marshal(map[string]any{"query": liveQuery, "variables": orgFilter(org)})
+	req, _ := http.NewRequest("POST", g.server.URL+"/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		t.Fatalf("content type = %q, want text/event-stream", ct)
+	}
+
+	events := make(chan string, 16)
+	go func() {
+		scanner := bufio.NewScanner(resp.Body)
+		for scanner.Scan() {
+			if data, ok := strings.CutPrefix(scanner.Text(), "data: "); ok {
+				events <- data
+			}
+		}
+		close(events)
+	}()
+
+	ticker := time.NewTicker(100 * time.Millisecond)
+	defer ticker.Stop()
+	deadline := time.After(time.Minute)
+	for {
+		select {
+		case data, ok := <-events:
+			if !ok {
+				t.Fatal("event stream ended before an event")
+			}
+			p := decodePayload(t, json.RawMessage(data))
+			if p.Data["liveEvents"].Organization != org {
+				t.Fatalf("event %s, want organization %q", data, org)
+			}
+			return
+		case <-ticker.C:
+			g.inject(t, org)
+		case <-deadline:
+			t.Fatal("no event within a minute")
+		}
+	}
+}

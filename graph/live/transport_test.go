@@ -1,0 +1,256 @@
+package live_test
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/cognism/graphql-gateway/graph"
+	"github.com/cognism/graphql-gateway/graph/live"
+)
+
+func TestSocketCloseCodes(t *testing.T) {
+	g := startGateway(t, options{sockets: graph.SocketTimings{InitTimeout: 200 * time.Millisecond}})
+	protocols := []string{live.ProtocolTransportWS, live.ProtocolLegacyWS}
+
+	cases := []struct {
+		name string
+		want int
+		run  func(c *wsClient)
+	}{
+		{"invalid JSON", live.CloseInvalidMessage, func(c *wsClient) {
+			c.send("{not json")
+		}},
+		{"unknown message type", live.CloseInvalidMessage, func(c *wsClient) {
+			c.init(nil)
+			c.send(map[string]any{"type": "next", "id": "1"})
+		}},
+		{"operation without id", live.CloseInvalidMessage, func(c *wsClient) {
+			c.init(nil)
+			c.subscribe("", liveQuery, nil)
+		}},
+		{"operation before connection_init", live.CloseUnauthorized, func(c *wsClient) {
+			c.subscribe("1", liveQuery, nil)
+		}},
+		{"invalid credentials", live.CloseForbidden, func(c *wsClient) {
+			c.send(map[string]any{"type": "connection_init", "payload": map[string]any{
+				"accessToken": "wrong-token", "secretKey": "wrong-secret",
+			}})
+		}},
+		{"no connection_init in time", live.CloseInitTimeout, func(c *wsClient) {}},
+		{"duplicate operation id", live.CloseSubscriberExists, func(c *wsClient) {
+			c.init(nil)
+			c.subscribe("1", liveQuery, nil)
+			c.subscribe("1", liveQuery, nil)
+		}},
+		{"second connection_init", live.CloseTooManyInits, func(c *wsClient) {
+			c.init(nil)
+			c.send(map[string]any{"type": "connection_init"})
+		}},
+	}
+	for _, protocol := range protocols {
+		for _, tc := range cases {
+			t.Run(protocol+"/"+tc.name, func(t *testing.T) {
+				c := dial(t, g, protocol, nil)
+				tc.run(c)
+				if got := c.closeCode(); got != tc.want {
+					t.Errorf("close code = %d, want %d", got, tc.want)
+				}
+			})
+		}
+	}
+}
+
+func TestSocketCredentialsFromInitPayload(t *testing.T) {
+	g := startGateway(t, options{})
+	payloads := map[string]map[string]any{
+		"field names":         {"accessToken": "sandbox-access-token", "secretKey": "sandbox-secret-key"},
+		"header names":        {"X-API-AccessToken": "sandbox-access-token", "X-API-SecretKey": "sandbox-secret-key"},
+		"nested header names": {"headers": map[string]any{"x-api-accesstoken": "sandbox-access-token", "x-api-secretkey": "sandbox-secret-key"}},
+	}
+	for name, payload := range payloads {
+		t.Run(name, func(t *testing.T) {
+			c := dial(t, g, live.ProtocolTransportWS, nil)
+			c.init(payload)
+		})
+	}
+}
+
+func TestSocketRejectsBadUpgradeCredentials(t *testing.T) {
+	g := startGateway(t, options{})
+	header := http.Header{"X-Api-Accesstoken": {"wrong"}, "X-Api-Secretkey": {"wrong"}}
+	c := dial(t, g, live.ProtocolTransportWS, header)
+	c.send(map[string]any{"type": "connection_init"})
+	if got := c.closeCode(); got != live.CloseForbidden {
+		t.Errorf("close code = %d, want %d", got, live.CloseForbidden)
+	}
+}
+
+func TestSocketOrigins(t *testing.T) {
+	g := startGateway(t, options{origins: []string{"https://dash.example.com"}})
+	cases := []struct {
+		origin string
+		want   int
+	}{
+		{"", http.StatusSwitchingProtocols},
+		{g.server.URL, http.StatusSwitchingProtocols},
+		{"https://dash.example.com", http.StatusSwitchingProtocols},
+		{"https://evil.example.com", http.StatusForbidden},
+		{"http://localhost:3000", http.StatusForbidden},
+	}
+	for _, tc := range cases {
+		t.Run("origin "+tc.origin, func(t *testing.T) {
+			header := http.Header{}
+			if tc.origin != "" {
+				header.Set("Origin", tc.origin)
+			}
+			dialer := websocket.Dialer{Subprotocols: []string{live.ProtocolTransportWS}}
+			conn, resp, err := dialer.Dial(g.socketURL(), header)
+			if conn != nil {
+				conn.Close()
+			}
+			if resp == nil {
+				t.Fatalf("no response: %v", err)
+			}
+			if resp.StatusCode != tc.want {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tc.want)
+			}
+		})
+	}
+}
+
+func TestSocketDefaultOriginsAllowLocalhost(t *testing.T) {
+	g := startGateway(t, options{})
+	for origin, want := range map[string]int{
+		"http://localhost:3000":    http.StatusSwitchingProtocols,
+		"http://127.0.0.1:5173":    http.StatusSwitchingProtocols,
+		"https://dash.example.com": http.StatusForbidden,
+	} {
+		dialer := websocket.Dialer{Subprotocols: []string{live.ProtocolTransportWS}}
+		conn, resp, _ := dialer.Dial(g.socketURL(), http.Header{"Origin": {origin}})
+		if conn != nil {
+			conn.Close()
+		}
+		if resp == nil || resp.StatusCode != want {
+			t.Errorf("origin %s: response %v, want status %d", origin, resp, want)
+		}
+	}
+}
+
+func TestSocketReadLimit(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	big := make([]byte, 1<<20+1)
+	for i := range big {
+		big[i] = ' '
+	}
+	if err := c.conn.WriteMessage(websocket.TextMessage, big); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.closeCode(); got != websocket.CloseMessageTooBig {
+		t.Errorf("close code = %d, want %d", got, websocket.CloseMessageTooBig)
+	}
+}
+
+func TestLegacyKeepAlive(t *testing.T) {
+	g := startGateway(t, options{sockets: graph.SocketTimings{KeepAlive: 50 * time.Millisecond}})
+	c := dial(t, g, live.ProtocolLegacyWS, nil)
+	c.send(map[string]any{"type": "connection_init"})
+	if got := c.read(); got.Type != "connection_ack" {
+		t.Fatalf("first message = %s, want connection_ack", got.Type)
+	}
+	if got := c.read(); got.Type != "ka" {
+		t.Fatalf("message after connection_ack = %s, want ka", got.Type)
+	}
+	for i := 0; i < 3; i++ {
+		if got := c.read(); got.Type != "ka" {
+			t.Fatalf("periodic message %d = %s, want ka", i, got.Type)
+		}
+	}
+}
+
+func TestTransportWSPingKeepsAnsweringPeerOpen(t *testing.T) {
+	g := startGateway(t, options{sockets: graph.SocketTimings{PingInterval: 50 * time.Millisecond}})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	for i := 0; i < 6; i++ {
+		got := c.read()
+		if got.Type != "ping" {
+			t.Fatalf("message %d = %s, want ping", i, got.Type)
+		}
+		c.send(message{Type: "pong"})
+	}
+	c.send(message{Type: "ping"})
+	for {
+		got := c.read()
+		if got.Type == "pong" {
+			break
+		}
+		if got.Type != "ping" {
+			t.Fatalf("answer to ping = %s, want pong", got.Type)
+		}
+		c.send(message{Type: "pong"})
+	}
+}
+
+func TestTransportWSDeadPeerDisconnected(t *testing.T) {
+	g := startGateway(t, options{sockets: graph.SocketTimings{PingInterval: 50 * time.Millisecond}})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("1", liveQuery, nil)
+	waitFor(t, "the subscription to reach the hub", func() bool { return g.hub.Stats().FeedSubscribers == 1 })
+
+	// Never answer a ping: the server must give up on this peer.
+	for {
+		if _, err := c.tryRead(30 * time.Second); err != nil {
+			if errors.Is(err, errReadTimeout) {
+				t.Fatal("server kept a peer that never answered pings open for 30 s")
+			}
+			break
+		}
+	}
+	waitFor(t, "the subscription to be released", func() bool { return g.hub.Stats().FeedSubscribers == 0 })
+}
+
+func TestSocketQueryGetsNextThenComplete(t *testing.T) {
+	g := startGateway(t, options{})
+	for _, protocol := range []string{live.ProtocolTransportWS, live.ProtocolLegacyWS} {
+		t.Run(protocol, func(t *testing.T) {
+			c := dial(t, g, protocol, nil)
+			c.init(nil)
+			c.subscribe("q1", `{ triggerSubscription(id: "00000000-0000-0000-0000-000000000000") { id } }`, nil)
+			first := c.readType()
+			if first.Type != "next" && first.Type != "data" {
+				t.Fatalf("first message = %s %s, want next or data", first.Type, first.Payload)
+			}
+			if first.ID != "q1" {
+				t.Errorf("first message id = %q, want q1", first.ID)
+			}
+			if got := c.readType(); got.Type != "complete" || got.ID != "q1" {
+				t.Errorf("second message = %s %q, want complete q1", got.Type, got.ID)
+			}
+		})
+	}
+}
+
+func TestSocketErrorsCarryPaths(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("q1", `{ company(name: "IBM") { name } events(first: 500) { nodes { id } } }`, nil)
+	msg := c.readType()
+	if msg.Type != "next" {
+		t.Fatalf("message = %s %s, want next", msg.Type, msg.Payload)
+	}
+	p := decodePayload(t, msg.Payload)
+	if len(p.Errors) == 0 {
+		t.Fatalf("payload %s has no errors for first: 500", msg.Payload)
+	}
+	if len(p.Errors[0].Path) == 0 || p.Errors[0].Path[0] != "events" {
+		t.Errorf("error path = %v, want [events]", p.Errors[0].Path)
+	}
+}
