@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -163,5 +164,31 @@ func TestOpenAPIServed(t *testing.T) {
 	}
 	if body != string(OpenAPI) {
 		t.Errorf("/openapi.yaml differs from the embedded document")
+	}
+}
+
+func TestOpenAPIValidatorRejectsWrongBodies(t *testing.T) {
+	cases := []struct {
+		name, path string
+		status     int
+		body       string
+	}{
+		{"extra company field", "/api/v1/company/IBM", 200, `[{"id":"1","name":"IBM","ceo":"x"}]`},
+		{"company without name", "/api/v1/company/IBM", 200, `[{"id":"1"}]`},
+		{"event at as text", "/api/v1/events/stream", 200, `[{"id":"9c9567cf-10a1-4b4d-b553-77b83f5de16a","at":"soon","type":"quote"}]`},
+		{"error without message", "/api/v1/company/IBM", 401, `{"status":401,"error":"Unauthorized"}`},
+		{"undocumented status", "/api/v1/company/IBM", 418, `{"status":418,"error":"x","message":"y"}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", c.path, nil)
+			resp := &http.Response{
+				StatusCode: c.status,
+				Header:     http.Header{"Content-Type": {"application/json"}},
+			}
+			if err := validateResponse(req, resp, []byte(c.body)); err == nil {
+				t.Errorf("validator accepted %s", c.body)
+			}
+		})
 	}
 }
