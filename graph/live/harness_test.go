@@ -139,13 +139,16 @@ func (g *gateway) setFaults(t testing.TB, faults map[string]any) {
 // inject makes the sandbox emit one event now and returns its id.
 func (g *gateway) inject(t testing.TB, org string) string {
 	t.Helper()
+	return g.injectEvent(t, map[string]any{"type": "job-join", "org": org})
+}
+
+// injectEvent makes the sandbox emit the event now and returns its id.
+func (g *gateway) injectEvent(t testing.TB, event map[string]any) string {
+	t.Helper()
 	var out struct {
 		ID string `json:"id"`
 	}
-	body := g.post(t, "/sandbox/_sandbox/events", map[string]any{
-		"type": "job-join",
-		"org":  org,
-	})
+	body := g.post(t, "/sandbox/_sandbox/events", event)
 	if err := json.Unmarshal(body, &out); err != nil || out.ID == "" {
 		t.Fatalf("injected event has no id: %s", body)
 	}
@@ -414,3 +417,12 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 }
 
 const liveQuery = `subscription($filter: EventFilter) { liveEvents(filter: $filter) { id organization } }`
+
+type sandboxAccount = sandbox.Account
+
+// sandboxWithAccounts returns a sandbox configuration accepting the default
+// account and accounts.
+func sandboxWithAccounts(accounts []sandbox.Account) sandbox.Config {
+	all := append([]sandbox.Account{{AccessToken: sandbox.DefaultAccessToken, SecretKey: sandbox.DefaultSecretKey}}, accounts...)
+	return sandbox.Config{Accounts: all}
+}

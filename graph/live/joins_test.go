@@ -1,0 +1,98 @@
+package live_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph/live"
+)
+
+// seededEvent returns an event of the seeded dataset whose organisation and
+// employee the joins can find.
+func seededEvent(t *testing.T, g *gateway) cognism.Event {
+	t.Helper()
+	events, err := g.client.EventStream(context.Background(), cognism.EventStreamOptions{
+		Rule:  cognism.Rule{cognism.Values("type", "job-join")},
+		Count: 50,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range events {
+		if ev.Org != "" && ev.Employee != nil && ev.Employee.Name != "" {
+			return ev
+		}
+	}
+	t.Fatal("no seeded job-join event with an organisation and an employee")
+	return cognism.Event{}
+}
+
+func TestLiveEventJoinsNestedFields(t *testing.T) {
+	g := startGateway(t, options{})
+	seeded := seededEvent(t, g)
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("1", `subscription($filter: EventFilter) { liveEvents(filter: $filter) {
+		id company { name } person { fullName currentCompany { name } } } }`, orgFilter(seeded.Org))
+	receiveEvent(t, g, c, "1", seeded.Org)
+
+	event := map[string]any{"type": "job-join", "org": seeded.Org, "employee": seeded.Employee}
+	var payload struct {
+		Data struct {
+			LiveEvents struct {
+				Company *struct{ Name string }
+				Person  *struct {
+					FullName       string
+					CurrentCompany *struct{ Name string }
+				}
+			}
+		}
+		Errors []any
+	}
+	g.injectEvent(t, event)
+	msg := c.readType()
+	if msg.Type != "next" {
+		t.Fatalf("message = %s %s, want next", msg.Type, msg.Payload)
+	}
+	if err := json.Unmarshal(msg.Payload, &payload); err != nil {
+		t.Fatal(err)
+	}
+	got := payload.Data.LiveEvents
+	if len(payload.Errors) > 0 {
+		t.Errorf("errors: %v", payload.Errors)
+	}
+	if got.Company == nil || !strings.EqualFold(got.Company.Name, seeded.Org) {
+		t.Errorf("company = %+v, want %q", got.Company, seeded.Org)
+	}
+	if got.Person == nil || got.Person.FullName != seeded.Employee.Name {
+		t.Fatalf("person = %+v, want %q", got.Person, seeded.Employee.Name)
+	}
+	if got.Person.CurrentCompany == nil || got.Person.CurrentCompany.Name == "" {
+		t.Errorf("person.currentCompany = %+v, want a company", got.Person.CurrentCompany)
+	}
+}
+
+func TestLiveEventsGetFreshLoadersPerEvent(t *testing.T) {
+	g := startGateway(t, options{})
+	seeded := seededEvent(t, g)
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("1", `subscription($filter: EventFilter) { liveEvents(filter: $filter) { id company { name } } }`,
+		orgFilter(seeded.Org))
+	receiveEvent(t, g, c, "1", seeded.Org)
+
+	const companyEndpoint = "GET /api/v1/company/{name}"
+	before := g.sandbox.Stats().Endpoints[companyEndpoint]
+	for i := 0; i < 3; i++ {
+		g.inject(t, seeded.Org)
+		if msg := c.readType(); msg.Type != "next" {
+			t.Fatalf("message = %s %s, want next", msg.Type, msg.Payload)
+		}
+	}
+	if calls := g.sandbox.Stats().Endpoints[companyEndpoint] - before; calls != 3 {
+		t.Errorf("company calls for 3 events = %d, want 3 (one per event, none cached across events)", calls)
+	}
+}
