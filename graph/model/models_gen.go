@@ -79,13 +79,6 @@ type Company struct {
 	Zip *string `json:"zip,omitempty"`
 	// Country of the head office.
 	Country *string `json:"country,omitempty"`
-	// People whose current employer is this company, in upstream order.
-	People []Person `json:"people"`
-	// Career events at this company (`org` equal to its name), newest first.
-	Events *EventConnection `json:"events"`
-	// News documents in which this company is a named organisation, from the
-	// entity search.
-	News *DocumentConnection `json:"news"`
 }
 
 // A news item.
@@ -118,10 +111,6 @@ type Document struct {
 	Entities []Entity `json:"entities"`
 	// Quotes found in the document.
 	Quotations []Quotation `json:"quotations"`
-	// The companies named as ORGANIZATION entities, joined by name, in entity
-	// order. Names with no matching company are left out, and so are names whose
-	// lookup failed, each with an error at this field.
-	Organizations []Company `json:"organizations"`
 }
 
 // A page of documents.
@@ -281,12 +270,8 @@ type Event struct {
 	TypeName *string `json:"typeName,omitempty"`
 	// Name of the organisation the event is at.
 	Organization *string `json:"organization,omitempty"`
-	// The organisation as a company, joined by name; null when no company matches.
-	Company *Company `json:"company,omitempty"`
 	// Name of the organisation the person came from.
 	PreviousOrganization *string `json:"previousOrganization,omitempty"`
-	// The previous organisation as a company, joined by name; null when no company matches.
-	PreviousCompany *Company `json:"previousCompany,omitempty"`
 	// Where the event happened.
 	Location *Location `json:"location,omitempty"`
 	// Where the person was before the event.
@@ -299,8 +284,6 @@ type Event struct {
 	OrgInfo scalar.JSON `json:"orgInfo,omitempty"`
 	// The person the event is about, as the event describes them.
 	Employee *Employee `json:"employee,omitempty"`
-	// The person's profile, joined by the employee's name and organisation; null when none matches.
-	Person *Person `json:"person,omitempty"`
 }
 
 // A page of events.
@@ -411,8 +394,6 @@ type Person struct {
 	CountryCode *string `json:"countryCode,omitempty"`
 	// Name of the current employer.
 	CurrentEmployer *string `json:"currentEmployer,omitempty"`
-	// The current employer as a company, joined by name; null when no company matches.
-	CurrentCompany *Company `json:"currentCompany,omitempty"`
 	// Date of birth.
 	BirthDate *scalar.Date `json:"birthDate,omitempty"`
 	// When this profile record was written.
@@ -429,8 +410,6 @@ type Person struct {
 	Certifications []Certification `json:"certifications"`
 	// Schools and programmes attended.
 	Education []Education `json:"education"`
-	// Career events whose employee name is this person's full name, newest first.
-	Events []Event `json:"events"`
 }
 
 // What is known about a person to look up.
@@ -469,8 +448,6 @@ type Position struct {
 	Title string `json:"title"`
 	// Name of the employer.
 	Employer *string `json:"employer,omitempty"`
-	// The employer as a company, joined by name; null when no company matches.
-	Company *Company `json:"company,omitempty"`
 	// Start of the job as free text, such as `September 2015`.
 	From *string `json:"from,omitempty"`
 	// End of the job as free text; null for a current job.
@@ -496,10 +473,6 @@ type Quotation struct {
 	SpeakerOrganization *string `json:"speakerOrganization,omitempty"`
 	// What was said.
 	Quotation string `json:"quotation"`
-	// The speaker's profile, joined by name and organisation; null when none matches.
-	Speaker *Person `json:"speaker,omitempty"`
-	// The speaker's organisation as a company, joined by name; null when no company matches.
-	Organization *Company `json:"organization,omitempty"`
 }
 
 // Live event streams.
@@ -527,8 +500,6 @@ type TriggerSubscription struct {
 	CreatedAt *scalar.DateTime `json:"createdAt,omitempty"`
 	// When it was last changed.
 	UpdatedAt *scalar.DateTime `json:"updatedAt,omitempty"`
-	// The newest events matching its pattern.
-	RecentEvents *EventConnection `json:"recentEvents"`
 }
 
 // The fields of a trigger subscription.
