@@ -226,7 +226,7 @@ func TestNoGoroutineOutlivesLoads(t *testing.T) {
 	}
 	srv.Close()
 
-	// The loaders' batch timers end within their 1 ms window; allow the
+	// The loaders' batch timers end within their short window; allow the
 	// scheduler time to run them before counting.
 	deadline := time.Now().Add(5 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
