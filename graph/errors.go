@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph/loader"
 	"github.com/cognism/graphql-gateway/graph/scalar"
 )
 
@@ -62,6 +64,7 @@ func classify(err error) classification {
 		scalarErr *scalar.InputError
 		ruleErr   *cognism.RuleError
 		netErr    net.Error
+		panicErr  *loader.PanicError
 	)
 	switch {
 	case errors.As(err, &inputErr), errors.As(err, &scalarErr), errors.As(err, &ruleErr),
@@ -86,6 +89,8 @@ func classify(err error) classification {
 			CodeUpstreamUnavailable, http.StatusServiceUnavailable,
 			"upstream unreachable: " + trimPrefix(err.Error()),
 		}
+	case errors.As(err, &panicErr):
+		return classification{CodeInternal, http.StatusInternalServerError, "internal server error"}
 	}
 	return classification{CodeInternal, http.StatusInternalServerError, err.Error()}
 }
@@ -128,6 +133,20 @@ func isClientValidation(err error) bool {
 
 func trimPrefix(msg string) string {
 	return strings.TrimPrefix(msg, "cognism: ")
+}
+
+// errorPresenter returns presentError, logging first the panics that
+// loaders recovered, with their stacks, since clients see only an internal
+// error.
+func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var panicErr *loader.PanicError
+		if errors.As(err, &panicErr) {
+			logger.ErrorContext(ctx, "loader call panicked",
+				"panic", fmt.Sprint(panicErr.Value), "stack", string(panicErr.Stack))
+		}
+		return presentError(ctx, err)
+	}
 }
 
 // presentError turns a resolver error into a GraphQL error at the field's

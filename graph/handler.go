@@ -41,7 +41,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(c.ComplexityLimit))
 	srv.Use(depthLimit{max: c.MaxDepth})
-	srv.SetErrorPresenter(presentError)
+	srv.SetErrorPresenter(errorPresenter(c.Logger))
 	srv.SetRecoverFunc(recoverFunc(c))
 	srv.AroundResponses(logOperation(c))
 

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph"
 )
 
@@ -323,5 +325,55 @@ func TestOversizedSSEBodyIsRejected(t *testing.T) {
 
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("status = %d, want 413", resp.StatusCode)
+	}
+}
+
+// panickingTransport panics on requests whose path contains match and
+// sends the others to the shared sandbox.
+type panickingTransport struct{ match string }
+
+func (p panickingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.Contains(r.URL.Path, p.match) {
+		panic("injected by the test")
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestPanicsBecomeInternalErrors(t *testing.T) {
+	var logs syncBuffer
+	cases := map[string]struct{ match, query, path string }{
+		"in a loader":     {"/company/", `{ events(first: 2) { nodes { id company { name } } } }`, "company"},
+		"in a root field": {"/person", `{ people(company: "IBM") { id } }`, "people"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			client, err := cognism.NewClient(sharedAPI.URL, cognism.WithRetryPolicy(cognism.NoRetry),
+				cognism.WithHTTPClient(&http.Client{Transport: panickingTransport{tc.match}}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := newGateway(t, func(c *graph.Config) {
+				c.Client = client
+				c.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
+			})
+
+			resp := g.do(tc.query, nil, nil)
+
+			if resp.code() != graph.CodeInternal {
+				t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeInternal, resp.Errors)
+			}
+			e := resp.Errors[0]
+			if e.Message != "internal server error" || fmt.Sprint(e.Path[len(e.Path)-1]) != tc.path {
+				t.Errorf("error = %+v, want internal server error at %s", e, tc.path)
+			}
+			if !strings.Contains(logs.String(), "injected by the test") {
+				t.Errorf("the panic was not logged: %s", logs.String())
+			}
+			var data struct{ Typename string `json:"__typename"` }
+			g.query(`{ __typename }`, nil, &data)
+			if data.Typename != "Query" {
+				t.Errorf("gateway stopped answering after the panic")
+			}
+		})
 	}
 }

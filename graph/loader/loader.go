@@ -8,6 +8,8 @@ package loader
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -178,7 +180,7 @@ func runBatch[K comparable, V any](
 				return nil
 			}
 			defer func() { <-sem }()
-			result.Data, result.Error = fetch(ctx, key)
+			result.Data, result.Error = safeFetch(ctx, key, fetch)
 			return nil
 		})
 	}
@@ -189,6 +191,32 @@ func runBatch[K comparable, V any](
 		results[i] = distinct[key]
 	}
 	return results
+}
+
+// safeFetch calls fetch and turns a panic into a *PanicError, because a
+// panic in a batch goroutine would otherwise end the whole server.
+func safeFetch[K comparable, V any](
+	ctx context.Context,
+	key K,
+	fetch func(context.Context, K) (V, error),
+) (value V, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &PanicError{Value: p, Stack: debug.Stack()}
+		}
+	}()
+	return fetch(ctx, key)
+}
+
+// PanicError is a panic recovered in an upstream call of a loader.
+type PanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the stack of the panicking goroutine
+}
+
+// Error describes the panic without its stack.
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("loader: upstream call panicked: %v", e.Value)
 }
 
 // load waits for key and drops the cached result again when its error may

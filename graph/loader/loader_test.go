@@ -237,3 +237,35 @@ func TestNoGoroutineOutlivesLoads(t *testing.T) {
 		t.Errorf("%d goroutines before the loads, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+func TestPanicInUpstreamCallBecomesError(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(&companyAPI{})
+	t.Cleanup(srv.Close)
+	panicky := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		if calls == 1 {
+			panic("transport bug")
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	client, err := cognism.NewClient(srv.URL, cognism.WithRetryPolicy(cognism.NoRetry),
+		cognism.WithHTTPClient(&http.Client{Transport: panicky}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := loader.New(client, loader.Options{})
+
+	_, err = l.Companies(context.Background(), "IBM")
+	var panicErr *loader.PanicError
+	if !errors.As(err, &panicErr) || panicErr.Value != "transport bug" || len(panicErr.Stack) == 0 {
+		t.Fatalf("load = %v, want a PanicError with the value and a stack", err)
+	}
+	if companies, err := l.Companies(context.Background(), "IBM"); err != nil || len(companies) != 1 {
+		t.Errorf("load after the panic = %v, %v; want IBM from a new call", companies, err)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
