@@ -369,7 +369,9 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 			if !strings.Contains(logs.String(), "injected by the test") {
 				t.Errorf("the panic was not logged: %s", logs.String())
 			}
-			var data struct{ Typename string `json:"__typename"` }
+			var data struct {
+				Typename string `json:"__typename"`
+			}
 			g.query(`{ __typename }`, nil, &data)
 			if data.Typename != "Query" {
 				t.Errorf("gateway stopped answering after the panic")
