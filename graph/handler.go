@@ -33,7 +33,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	srv := handler.New(NewExecutableSchema(c))
 	addLiveTransports(srv, c)
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(getTransport{})
 	srv.AddTransport(transport.POST{})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

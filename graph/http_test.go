@@ -106,14 +106,30 @@ func TestGetAllowsQueriesOnly(t *testing.T) {
 		t.Errorf("GET query = %d %s, want 200 with IBM", resp.StatusCode, body)
 	}
 
-	mutation := url.Values{"query": {`mutation { deleteTriggerSubscription(id: "x") }`}}
-	resp, err = http.Get(g.url + "?" + mutation.Encode())
+	for _, doc := range []url.Values{
+		{"query": {`mutation { deleteTriggerSubscription(id: "x") }`}},
+		{"query": {`query A { __typename } mutation B { pushToSession(session: "x", data: 1) }`}, "operationName": {"B"}},
+		{"query": {`subscription { liveEvents { id } }`}},
+	} {
+		resp, err = http.Get(g.url + "?" + doc.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != http.MethodPost {
+			t.Errorf("GET %s = %d with Allow %q, want 405 with Allow POST",
+				doc.Get("query"), resp.StatusCode, resp.Header.Get("Allow"))
+		}
+	}
+
+	named := url.Values{"query": {`query A { __typename } mutation B { pushToSession(session: "x", data: 1) }`}, "operationName": {"A"}}
+	resp, err = http.Get(g.url + "?" + named.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode < 400 || resp.StatusCode > 499 {
-		t.Errorf("GET mutation = %d, want a 4xx", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET of the query in a document with a mutation = %d, want 200", resp.StatusCode)
 	}
 }
 
