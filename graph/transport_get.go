@@ -10,9 +10,9 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// getTransport is gqlgen's GET transport answering 405 Method Not Allowed
+// getTransport is gqlgen's GET transport responding 405 Method Not Allowed
 // with Allow: POST to a mutation or subscription, as the GraphQL-over-HTTP
-// spec requires; gqlgen's own answers 406.
+// spec requires; gqlgen's own responds 406.
 type getTransport struct {
 	transport.GET
 }
