@@ -148,9 +148,12 @@ func TestSlowSubscriberEndedWithoutDelayingOthers(t *testing.T) {
 	slow.subscribe("1", fatQuery(), orgFilter(org))
 	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
 
+	// Injection waits whenever the fast client is 32 events behind, so it
+	// stays within its buffer however busy the machine is.
 	const events = 3000
 	var fastIDs []string
 	var fastErr error
+	var fastCount atomic.Int64
 	fastDone := make(chan struct{})
 	go func() {
 		defer close(fastDone)
@@ -162,15 +165,31 @@ func TestSlowSubscriberEndedWithoutDelayingOthers(t *testing.T) {
 			}
 			switch msg.Type {
 			case "next":
-				fastIDs = append(fastIDs, eventID(msg.Payload))
+				var p eventPayload
+				if err := json.Unmarshal(msg.Payload, &p); err != nil || len(p.Errors) > 0 {
+					fastErr = fmt.Errorf("payload with errors: %s", msg.Payload)
+					return
+				}
+				fastIDs = append(fastIDs, p.Data["liveEvents"].ID)
+				fastCount.Add(1)
 			case "ping":
 				_ = fast.conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"pong"}`))
+			case "complete", "error":
+				fastErr = fmt.Errorf("operation ended with %s %s", msg.Type, msg.Payload)
+				return
 			}
 		}
 	}()
 
 	var injected []string
 	for i := 0; i < events; i++ {
+		for int64(i)-fastCount.Load() > 32 {
+			select {
+			case <-fastDone:
+				t.Fatalf("fast subscriber failed after %d events: %v", len(fastIDs), fastErr)
+			case <-time.After(time.Millisecond):
+			}
+		}
 		injected = append(injected, g.inject(t, org))
 	}
 	<-fastDone
@@ -215,13 +234,6 @@ func smallReceiveBuffer(ctx context.Context, network, addr string) (net.Conn, er
 		return sockErr
 	}}
 	return d.DialContext(ctx, network, addr)
-}
-
-// eventID returns the id of the event in a liveEvents payload.
-func eventID(raw json.RawMessage) string {
-	var p eventPayload
-	_ = json.Unmarshal(raw, &p)
-	return p.Data["liveEvents"].ID
 }
 
 // readUntilError reads operation id until a payload with errors and
@@ -288,17 +300,28 @@ func TestEveryEventOnceInOrderWhileUpstreamDrops(t *testing.T) {
 	var last atomic.Value
 	last.Store("")
 	received := make([][]string, subscribers)
+	counts := make([]atomic.Int64, subscribers)
 	var wg sync.WaitGroup
 	for i, c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			received[i] = collectUntil(t, c, "1", func() string { return last.Load().(string) })
+			received[i] = collectUntil(t, c, "1", &counts[i], func() string { return last.Load().(string) })
 		}()
 	}
 
+	// Injection waits while a subscriber is 100 events behind, so that no
+	// subscriber overflows its buffer of 256 however busy the machine is.
 	injected := make([]string, 0, events)
 	for i := 0; i < events; i++ {
+		waitFor(t, "subscribers to catch up", func() bool {
+			for j := range counts {
+				if int64(i)-counts[j].Load() > 100 {
+					return false
+				}
+			}
+			return true
+		})
 		injected = append(injected, g.inject(t, org))
 	}
 	last.Store(injected[events-1])
@@ -318,7 +341,7 @@ func TestEveryEventOnceInOrderWhileUpstreamDrops(t *testing.T) {
 
 // collectUntil reads the event ids of operation id until it has received
 // the id that last returns.
-func collectUntil(t *testing.T, c *wsClient, id string, last func() string) []string {
+func collectUntil(t *testing.T, c *wsClient, id string, count *atomic.Int64, last func() string) []string {
 	var ids []string
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
@@ -343,6 +366,7 @@ func collectUntil(t *testing.T, c *wsClient, id string, last func() string) []st
 				return ids
 			}
 			ids = append(ids, p.Data["liveEvents"].ID)
+			count.Add(1)
 		case msg.ID == id:
 			t.Errorf("subscription ended with %s after %d events", msg.Type, len(ids))
 			return ids
