@@ -82,20 +82,14 @@ func (f *eventFilter) matches(get valueGetter) bool {
 	return true
 }
 
-// matchesEvent evaluates the filter on an event in memory.
-func (f *eventFilter) matchesEvent(ev cognism.Event) bool {
-	if len(f.tests) == 0 {
-		return true
-	}
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return false
-	}
+// eventFields returns a getter over the fields of an event's JSON text, so
+// that several filters can test one event with a single decoding.
+func eventFields(data string) valueGetter {
 	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return false
+	if err := json.Unmarshal([]byte(data), &doc); err != nil {
+		return func(string) (string, bool) { return "", false }
 	}
-	return f.matches(func(path string) (string, bool) { return lookupPath(doc, path) })
+	return func(path string) (string, bool) { return lookupPath(doc, path) }
 }
 
 // lookupPath walks a dotted path through decoded JSON objects.

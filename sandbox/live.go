@@ -164,20 +164,24 @@ func (l *live) publish(ctx context.Context, ev cognism.Event) error {
 		return err
 	}
 	_, err = l.s.db.ExecContext(ctx, insertEventSQL, string(ev.ID), int64(ev.At), fold(string(ev.Type)), fold(ev.Org), data)
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		return &badRequest{fmt.Sprintf("invalid id %q: an event with this id is already stored; leave id out to get a new one", ev.ID)}
+	}
 	if err != nil {
 		return fmt.Errorf("storing event %s: %w", ev.ID, err)
 	}
 
+	fields := eventFields(data)
 	l.mu.Lock()
 	var targets []*wsSession
 	for _, sess := range l.sessions {
-		if sess.filter.matchesEvent(ev) {
+		if sess.filter.matches(fields) {
 			targets = append(targets, sess)
 		}
 	}
 	var subs []cognism.Subscription
 	for _, a := range l.subs {
-		if !l.stopped && a.filter.matchesEvent(ev) {
+		if !l.stopped && a.filter.matches(fields) {
 			subs = append(subs, a.sub)
 		}
 	}
@@ -285,6 +289,11 @@ func (s *Server) handleInjectEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	stored, err := s.InjectEvent(r.Context(), ev)
+	var bad *badRequest
+	if errors.As(err, &bad) {
+		writeError(w, http.StatusBadRequest, bad.msg)
+		return
+	}
 	if err != nil {
 		s.internalError(w, r, err)
 		return
@@ -295,7 +304,7 @@ func (s *Server) handleInjectEvent(w http.ResponseWriter, r *http.Request) {
 // InjectEvent stores ev now and sends it to the matching websockets and
 // active trigger subscriptions, as POST /_sandbox/events does. The id, at,
 // date, typeName and meta are filled in when missing, and the stored event
-// is returned.
+// is returned. An id that is already stored is an error.
 func (s *Server) InjectEvent(ctx context.Context, ev cognism.Event) (cognism.Event, error) {
 	if ev.Type == "" {
 		return ev, errors.New("sandbox: injected event needs a type")

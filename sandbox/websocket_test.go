@@ -257,3 +257,14 @@ func TestInjectEventMethod(t *testing.T) {
 		t.Error("an event without a type was accepted")
 	}
 }
+
+func TestInjectEventDuplicateIDIsBadRequest(t *testing.T) {
+	ts := newTestSandbox(t, noGeneratedEvents)
+	stored := ts.inject(t, cognism.Event{Type: "quote", Org: "IBM"})
+	resp, body := ts.do(t, "POST", "/_sandbox/events", `{"id":"`+string(stored.ID)+`","type":"quote"}`, nil)
+	wantStatus(t, resp, body, http.StatusBadRequest, "id", string(stored.ID))
+	resp, body = ts.do(t, "POST", "/_sandbox/events", `{"org":"IBM"}`, nil)
+	wantStatus(t, resp, body, http.StatusBadRequest, "type")
+	resp, body = ts.do(t, "POST", "/_sandbox/events", `{"type":`, nil)
+	wantStatus(t, resp, body, http.StatusNotAcceptable, "Event JSON")
+}
