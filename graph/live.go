@@ -139,10 +139,33 @@ func liveResponses(cfg *Config) graphql.ResponseMiddleware {
 		}
 
 		creds, _ := cognism.CredentialsFromContext(ctx)
-		resp := next(withRequestScope(ctx, cfg, creds))
+		resp := next(&lazyScope{Context: ctx, build: func() any {
+			return withRequestScope(ctx, cfg, creds).Value(scopeKey{})
+		}})
 		if resp != nil || stream == nil {
 			return resp
 		}
 		return stream.finalResponse()
 	}
+}
+
+// lazyScope gives a response a request scope of its own, built on first
+// use. Subscriptions wait for their next event with a response context in
+// hand, so building the loaders only when a resolver asks for them keeps
+// idle subscribers small.
+type lazyScope struct {
+	context.Context
+	once  sync.Once
+	scope any
+	build func() any
+}
+
+// Value returns the response's own scope for the scope key and defers to
+// the parent for every other key.
+func (c *lazyScope) Value(key any) any {
+	if _, ok := key.(scopeKey); ok {
+		c.once.Do(func() { c.scope = c.build() })
+		return c.scope
+	}
+	return c.Context.Value(key)
 }

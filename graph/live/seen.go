@@ -1,14 +1,16 @@
 package live
 
-// seenSet remembers the most recent event ids, oldest evicted first.
+// seenSet remembers the most recent event ids, up to a capacity, evicting
+// the oldest first. It grows as ids arrive, so an idle feed holds little.
 type seenSet struct {
-	ids  map[string]struct{}
-	ring []string
-	next int
+	ids      map[string]struct{}
+	ring     []string
+	next     int
+	capacity int
 }
 
 func newSeenSet(capacity int) *seenSet {
-	return &seenSet{ids: make(map[string]struct{}, capacity), ring: make([]string, capacity)}
+	return &seenSet{ids: make(map[string]struct{}), capacity: capacity}
 }
 
 func (s *seenSet) has(id string) bool {
@@ -21,10 +23,12 @@ func (s *seenSet) add(id string) {
 	if s.has(id) {
 		return
 	}
-	if old := s.ring[s.next]; old != "" {
-		delete(s.ids, old)
-	}
-	s.ring[s.next] = id
 	s.ids[id] = struct{}{}
-	s.next = (s.next + 1) % len(s.ring)
+	if len(s.ring) < s.capacity {
+		s.ring = append(s.ring, id)
+		return
+	}
+	delete(s.ids, s.ring[s.next])
+	s.ring[s.next] = id
+	s.next = (s.next + 1) % s.capacity
 }
