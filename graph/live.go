@@ -1,7 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"sync"
 
@@ -29,37 +32,71 @@ const (
 var errLiveOff = errors.New("live events are not enabled on this gateway")
 
 // LiveHub is the hub that feeds the Subscription resolvers.
-type LiveHub = live.Hub[*model.Event]
+type LiveHub = live.Hub[*LiveEvent]
 
-// LiveEvent is what LiveHub delivers: the GraphQL model of an event.
-type LiveEvent = model.Event
+// LiveEvent is one event as the hub hands it to every subscriber: its
+// GraphQL model, converted once, and the responses already executed for
+// it, which subscribers with the same operation, variables and credentials
+// share instead of executing the event again.
+type LiveEvent struct {
+	Event *model.Event
+
+	mu        sync.Mutex
+	responses map[string]*sharedResponse
+}
+
+// sharedResponse is one execution of an event, which the subscriber that
+// claimed it runs while the others with the same key wait.
+type sharedResponse struct {
+	done chan struct{}
+	resp *graphql.Response // nil when the execution was abandoned
+}
+
+// claim returns the execution for key and whether the caller must run it.
+func (e *LiveEvent) claim(key string) (*sharedResponse, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if shared, ok := e.responses[key]; ok {
+		return shared, false
+	}
+	if e.responses == nil {
+		e.responses = make(map[string]*sharedResponse, 1)
+	}
+	shared := &sharedResponse{done: make(chan struct{})}
+	e.responses[key] = shared
+	return shared, true
+}
 
 // NewLiveHub returns a hub over client's websocket and event stream that
 // converts each event to its GraphQL model once for all subscribers. The
 // Upstream and Convert fields of cfg are set here; the others tune the
 // hub.
-func NewLiveHub(client *cognism.Client, cfg live.Config[*model.Event]) (*LiveHub, error) {
+func NewLiveHub(client *cognism.Client, cfg live.Config[*LiveEvent]) (*LiveHub, error) {
 	cfg.Upstream = live.ClientUpstream(client)
-	cfg.Convert = eventModel
+	cfg.Convert = newLiveEvent
 	return live.NewHub(cfg)
 }
 
-func eventModel(e *cognism.Event) *model.Event {
+func newLiveEvent(e *cognism.Event) *LiveEvent {
 	out := EventFromUpstream(*e)
-	return &out
+	return &LiveEvent{Event: &out}
 }
 
 // liveStreamKey carries a subscription operation's *liveStream.
 type liveStreamKey struct{}
 
 // liveStream connects a subscription resolver with the responses of its
-// operation, which run on contexts the resolver never sees: it holds why
-// the hub ended the stream, so that the last response can carry that
-// error.
+// operation, which run on contexts the resolver never sees. The resolver
+// hands gqlgen the channel out; liveResponses takes each event from the
+// hub, answers from the event's shared responses when it can, and passes
+// the event on through out only when this operation must execute it.
 type liveStream struct {
 	mu       sync.Mutex
+	source   <-chan *LiveEvent
+	out      chan *model.Event
 	ended    func() error
 	path     ast.Path
+	key      string
 	reported bool
 }
 
@@ -73,19 +110,78 @@ func trackLiveStreams(ctx context.Context, next graphql.OperationHandler) graphq
 	return next(context.WithValue(ctx, liveStreamKey{}, &liveStream{}))
 }
 
-// attachSubscription ties sub to the operation of ctx: it closes when the
-// operation ends, and its end error becomes the operation's last response.
-func attachSubscription(ctx context.Context, sub *live.Subscription[*model.Event]) <-chan *model.Event {
+// attachSubscription ties sub to the operation of ctx and returns the
+// channel for gqlgen: sub closes when the operation ends, and its end error
+// becomes the operation's last response.
+func attachSubscription(ctx context.Context, sub *live.Subscription[*LiveEvent]) <-chan *model.Event {
 	context.AfterFunc(ctx, sub.Close)
-	if s, ok := ctx.Value(liveStreamKey{}).(*liveStream); ok {
-		s.mu.Lock()
-		s.ended = sub.Err
-		if fc := graphql.GetFieldContext(ctx); fc != nil {
-			s.path = fc.Path()
-		}
-		s.mu.Unlock()
+	s, ok := ctx.Value(liveStreamKey{}).(*liveStream)
+	if !ok {
+		return forwardEvents(ctx, sub.Events())
 	}
-	return sub.Events()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.source = sub.Events()
+	s.out = make(chan *model.Event, 1)
+	s.ended = sub.Err
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		s.path = fc.Path()
+	}
+	return s.out
+}
+
+// forwardEvents feeds gqlgen from the hub on a context without a
+// liveStream, which the operation middleware always adds; it exists so
+// that the resolvers also work without that middleware.
+func forwardEvents(ctx context.Context, in <-chan *LiveEvent) <-chan *model.Event {
+	out := make(chan *model.Event)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-in:
+				if !ok {
+					return
+				}
+				select {
+				case out <- ev.Event:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out
+}
+
+func (s *liveStream) channels() (<-chan *LiveEvent, chan *model.Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.source, s.out
+}
+
+// operationKey identifies what a response to an event depends on besides
+// the event: the document, the operation name, the variables and the
+// credentials, hashed so that no credential is kept in the key.
+func (s *liveStream) operationKey(ctx context.Context) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.key != "" {
+		return s.key
+	}
+	op := graphql.GetOperationContext(ctx)
+	variables, _ := json.Marshal(op.Variables)
+	creds, _ := cognism.CredentialsFromContext(ctx)
+	sum := sha256.New()
+	for _, part := range []string{op.RawQuery, op.OperationName, string(variables), creds.AccessToken, creds.SecretKey} {
+		sum.Write([]byte(part))
+		sum.Write([]byte{0})
+	}
+	s.key = string(sum.Sum(nil))
+	return s.key
 }
 
 // finalResponse returns, once, a response with the error that ended the
@@ -127,26 +223,78 @@ func liveError(err error, path ast.Path) *gqlerror.Error {
 	return &gqlerror.Error{Message: message, Path: path, Extensions: ext}
 }
 
-// liveResponses gives each response of a websocket or subscription
-// operation a fresh request scope, so that the loaders of one event never
-// serve another, and turns the end of a live stream into a last response
-// that carries its error.
+// liveResponses serves the responses of websocket and subscription
+// operations. Each response gets a request scope of its own, so that the
+// loaders of one event never serve another. A live stream's responses are
+// shared: the first subscriber to reach an event executes it, and the
+// others with the same operation key reuse that response. The end of a
+// live stream becomes a last response carrying its error.
 func liveResponses(cfg *Config) graphql.ResponseMiddleware {
 	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		stream, _ := ctx.Value(liveStreamKey{}).(*liveStream)
 		if stream == nil && ctx.Value(socketKey{}) == nil {
 			return next(ctx)
 		}
-
-		creds, _ := cognism.CredentialsFromContext(ctx)
-		resp := next(&lazyScope{Context: ctx, build: func() any {
-			return withRequestScope(ctx, cfg, creds).Value(scopeKey{})
-		}})
-		if resp != nil || stream == nil {
-			return resp
+		scoped := withLazyScope(ctx, cfg)
+		if stream == nil {
+			return next(scoped)
 		}
-		return stream.finalResponse()
+		source, out := stream.channels()
+		if source == nil { // the resolver failed; next returns its errors
+			return next(scoped)
+		}
+
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-source:
+			if !ok {
+				return stream.finalResponse()
+			}
+			shared, owner := ev.claim(stream.operationKey(ctx))
+			if !owner {
+				select {
+				case <-shared.done:
+				case <-ctx.Done():
+					return nil
+				}
+				if shared.resp != nil {
+					return shared.resp
+				}
+			}
+			if !owner {
+				out <- ev.Event
+				return next(scoped)
+			}
+			return executeShared(shared, func() *graphql.Response {
+				out <- ev.Event
+				return next(scoped)
+			})
+		}
 	}
+}
+
+// executeShared runs the execution that shared waits for and publishes its
+// response, also when it panics.
+func executeShared(shared *sharedResponse, execute func() *graphql.Response) (resp *graphql.Response) {
+	defer func() {
+		if resp != nil {
+			// gqlgen reuses the buffer behind Data for the next event.
+			resp.Data = bytes.Clone(resp.Data)
+		}
+		shared.resp = resp
+		close(shared.done)
+	}()
+	return execute()
+}
+
+// withLazyScope returns ctx with a request scope of its own, built when a
+// resolver first asks for it.
+func withLazyScope(ctx context.Context, cfg *Config) context.Context {
+	creds, _ := cognism.CredentialsFromContext(ctx)
+	return &lazyScope{Context: ctx, build: func() any {
+		return withRequestScope(ctx, cfg, creds).Value(scopeKey{})
+	}}
 }
 
 // lazyScope gives a response a request scope of its own, built on first

@@ -6,7 +6,6 @@ import (
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/live"
 	"github.com/cognism/graphql-gateway/graph/loader"
-	"github.com/cognism/graphql-gateway/graph/model"
 )
 
 // Resolver is the root of the GraphQL resolvers. Root fields call the
@@ -34,10 +33,10 @@ type LiveSource interface {
 	// Subscribe streams the upstream events that match rule, read with
 	// creds. Subscribers with the same creds and rule share one upstream
 	// socket.
-	Subscribe(creds cognism.Credentials, rule cognism.Rule) (*live.Subscription[*model.Event], error)
+	Subscribe(creds cognism.Credentials, rule cognism.Rule) (*live.Subscription[*LiveEvent], error)
 	// SubscribeTrigger streams the events the gateway's webhook receives
 	// for the trigger subscription with that id.
-	SubscribeTrigger(subscriptionID string) (*live.Subscription[*model.Event], error)
+	SubscribeTrigger(subscriptionID string) (*live.Subscription[*LiveEvent], error)
 }
 
 // loaders returns the request's loaders, or a fresh set for a context that

@@ -21,7 +21,6 @@ import (
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph"
 	"github.com/cognism/graphql-gateway/graph/live"
-	"github.com/cognism/graphql-gateway/graph/model"
 	"github.com/cognism/graphql-gateway/sandbox"
 )
 
@@ -42,7 +41,7 @@ type gateway struct {
 // options tunes a test gateway.
 type options struct {
 	sandbox sandbox.Config
-	hub     live.Config[*model.Event]
+	hub     live.Config[*graph.LiveEvent]
 	sockets graph.SocketTimings
 	origins []string
 }

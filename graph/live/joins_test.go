@@ -96,3 +96,39 @@ func TestLiveEventsGetFreshLoadersPerEvent(t *testing.T) {
 		t.Errorf("company calls for 3 events = %d, want 3 (one per event, none cached across events)", calls)
 	}
 }
+
+func TestSubscribersShareOneExecutionPerEvent(t *testing.T) {
+	g := startGateway(t, options{})
+	seeded := seededEvent(t, g)
+	query := `subscription($filter: EventFilter) { liveEvents(filter: $filter) { id company { name } } }`
+	first := dial(t, g, live.ProtocolTransportWS, nil)
+	first.init(nil)
+	first.subscribe("1", query, orgFilter(seeded.Org))
+	second := dial(t, g, live.ProtocolLegacyWS, nil)
+	second.init(nil)
+	second.subscribe("1", query, orgFilter(seeded.Org))
+	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
+	receiveEvent(t, g, first, "1", seeded.Org)
+	if msg := second.readType(); msg.Type != "data" {
+		t.Fatalf("second subscriber got %s %s, want data", msg.Type, msg.Payload)
+	}
+
+	const companyEndpoint = "GET /api/v1/company/{name}"
+	before := g.sandbox.Stats().Endpoints[companyEndpoint]
+	for i := 0; i < 3; i++ {
+		id := g.inject(t, seeded.Org)
+		for _, c := range []*wsClient{first, second} {
+			msg := c.readType()
+			p := decodePayload(t, msg.Payload)
+			if got := p.Data["liveEvents"].ID; got != id {
+				t.Fatalf("%s subscriber got event %q, want %q", c.protocol, got, id)
+			}
+			if !strings.Contains(string(msg.Payload), `"company":{"name"`) {
+				t.Errorf("%s subscriber payload %s has no company", c.protocol, msg.Payload)
+			}
+		}
+	}
+	if calls := g.sandbox.Stats().Endpoints[companyEndpoint] - before; calls != 3 {
+		t.Errorf("company calls for 3 events and 2 subscribers = %d, want 3 (one execution per event)", calls)
+	}
+}

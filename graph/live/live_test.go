@@ -19,8 +19,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/cognism/graphql-gateway/graph"
 	"github.com/cognism/graphql-gateway/graph/live"
-	"github.com/cognism/graphql-gateway/graph/model"
 	"github.com/cognism/graphql-gateway/sandbox"
 )
 
@@ -134,7 +134,7 @@ func TestSubscribeCyclesLeaveNoGoroutines(t *testing.T) {
 }
 
 func TestSlowSubscriberEndedWithoutDelayingOthers(t *testing.T) {
-	g := startGateway(t, options{hub: live.Config[*model.Event]{Buffer: 64}})
+	g := startGateway(t, options{hub: live.Config[*graph.LiveEvent]{Buffer: 64}})
 	org := "Slow Test"
 	fast := dial(t, g, live.ProtocolTransportWS, nil)
 	fast.init(nil)

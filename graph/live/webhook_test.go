@@ -79,7 +79,7 @@ func TestWebhookPublishesToTriggerSubscribers(t *testing.T) {
 
 	select {
 	case ev := <-sub.Events():
-		if ev.ID != "e1" || ev.Organization == nil || *ev.Organization != "IBM (Contract)" {
+		if ev.Event.ID != "e1" || ev.Event.Organization == nil || *ev.Event.Organization != "IBM (Contract)" {
 			t.Errorf("event = %+v, want e1 at IBM (Contract)", ev)
 		}
 	case <-time.After(10 * time.Second):
