@@ -50,13 +50,14 @@ func main() {
 	serve := flag.Bool("serve", false, "run the gateway and sandbox and print the base URL (used by the benchmark itself)")
 	counts := flag.String("subscribers", "1000,10000", "comma-separated numbers of concurrent subscribers to measure")
 	events := flag.Int("events", 20, "events injected per run; each is awaited by every subscriber before the next")
+	perConn := flag.Int("per-connection", 1, "liveEvents subscriptions on each websocket connection")
 	flag.Parse()
 
 	var err error
 	if *serve {
 		err = runServer()
 	} else {
-		err = runBenchmark(*counts, *events)
+		err = runBenchmark(*counts, *events, *perConn)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "live benchmark:", err)
@@ -133,23 +134,23 @@ func runServer() error {
 }
 
 // runBenchmark measures each subscriber count against a fresh gateway.
-func runBenchmark(counts string, events int) error {
+func runBenchmark(counts string, events, perConn int) error {
 	fmt.Printf("Live events benchmark: %d CPU, %s, %s/%s\n", runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Println()
-	fmt.Println("| subscribers | upstream sockets | websocket joins | p50 | p99 | max | received " +
+	fmt.Println("| subscribers | per connection | upstream sockets | websocket joins | p50 | p99 | max | received " +
 		"| memory per idle subscriber | gateway CPU per delivery | client CPU per delivery |")
-	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, field := range strings.Split(counts, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(field))
-		if err != nil || n < 1 {
-			return fmt.Errorf("invalid subscriber count %q", field)
+		if err != nil || n < 1 || perConn < 1 || n%perConn != 0 {
+			return fmt.Errorf("invalid subscriber count %q: expected a positive multiple of -per-connection", field)
 		}
-		r, err := measure(n, events)
+		r, err := measure(n, events, perConn)
 		if err != nil {
 			return fmt.Errorf("%d subscribers: %w", n, err)
 		}
-		fmt.Printf("| %d | %d | %d | %s | %s | %s | %d of %d | %.1f KiB | %.1f µs | %.1f µs |\n",
-			n, r.feeds, r.joins, ms(r.p50), ms(r.p99), ms(r.max), r.received, n*events, r.perSubscriber/1024,
+		fmt.Printf("| %d | %d | %d | %d | %s | %s | %s | %d of %d | %.1f KiB | %.1f µs | %.1f µs |\n",
+			n, perConn, r.feeds, r.joins, ms(r.p50), ms(r.p99), ms(r.max), r.received, n*events, r.perSubscriber/1024,
 			float64(r.serverCPU.Nanoseconds())/1000, float64(r.clientCPU.Nanoseconds())/1000)
 	}
 	return nil
@@ -185,7 +186,7 @@ func ms(d time.Duration) string {
 }
 
 // measure starts a gateway, opens n subscribers and injects events.
-func measure(n, events int) (result, error) {
+func measure(n, events, perConn int) (result, error) {
 	srv, base, err := startServer()
 	if err != nil {
 		return result{}, err
@@ -196,7 +197,7 @@ func measure(n, events int) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	subs, err := openSubscribers(base, n)
+	subs, err := openSubscribers(base, n/perConn, perConn)
 	defer func() {
 		for _, s := range subs {
 			s.conn.Close()
@@ -314,6 +315,7 @@ func waitSubscribers(base string, n int) error {
 // subscriber is one client connection with one liveEvents subscription.
 type subscriber struct {
 	conn     *websocket.Conn
+	subs     int // liveEvents subscriptions on conn
 	writeMu  sync.Mutex
 	received chan receipt
 }
@@ -323,13 +325,13 @@ type receipt struct {
 	at time.Time
 }
 
-const subscription = `{"id":"1","type":"subscribe","payload":{"query":` +
+const subscription = `{"id":"%d","type":"subscribe","payload":{"query":` +
 	`"subscription($o: [String!]) { liveEvents(filter: {organizations: $o}) { id at type } }",` +
 	`"variables":{"o":["` + benchOrg + `"]}}}`
 
 // openSubscribers dials n graphql-transport-ws clients, 64 at a time, and
 // subscribes each to liveEvents.
-func openSubscribers(base string, n int) ([]*subscriber, error) {
+func openSubscribers(base string, n, perConn int) ([]*subscriber, error) {
 	url := "ws" + strings.TrimPrefix(base, "http") + "/query"
 	subs := make([]*subscriber, n)
 	errs := make(chan error, n)
@@ -341,7 +343,7 @@ func openSubscribers(base string, n int) ([]*subscriber, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			s, err := openSubscriber(url)
+			s, err := openSubscriber(url, perConn)
 			if err != nil {
 				errs <- err
 				return
@@ -358,7 +360,7 @@ func openSubscribers(base string, n int) ([]*subscriber, error) {
 	return opened, nil
 }
 
-func openSubscriber(url string) (*subscriber, error) {
+func openSubscriber(url string, subs int) (*subscriber, error) {
 	dialer := websocket.Dialer{
 		Subprotocols: []string{live.ProtocolTransportWS}, HandshakeTimeout: time.Minute,
 		ReadBufferSize: 1024, WriteBufferSize: 1024,
@@ -367,15 +369,17 @@ func openSubscriber(url string) (*subscriber, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &subscriber{conn: conn, received: make(chan receipt, 64)}
+	s := &subscriber{conn: conn, subs: subs, received: make(chan receipt, 64*subs)}
 	if err := conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"connection_init"}`)); err != nil {
 		return nil, err
 	}
 	if _, data, err := conn.ReadMessage(); err != nil || !bytes.Contains(data, []byte("connection_ack")) {
 		return nil, fmt.Errorf("no connection_ack: %s %v", data, err)
 	}
-	if err := conn.WriteMessage(websocket.TextMessage, []byte(subscription)); err != nil {
-		return nil, err
+	for id := 1; id <= subs; id++ {
+		if err := conn.WriteMessage(websocket.TextMessage, []byte(fmt.Sprintf(subscription, id))); err != nil {
+			return nil, err
+		}
 	}
 	go s.read()
 	return s, nil
@@ -478,6 +482,8 @@ func deliver(base string, subs []*subscriber, events int) ([]time.Duration, int)
 		var wg sync.WaitGroup
 		for _, s := range subs {
 			wg.Add(1)
+			var pending atomic.Int64
+			pending.Store(int64(s.subs))
 			go func() {
 				defer wg.Done()
 				timeout := time.After(10 * time.Second)
@@ -494,7 +500,9 @@ func deliver(base string, subs []*subscriber, events int) ([]time.Duration, int)
 						latencies = append(latencies, r.at.Sub(sent))
 						mu.Unlock()
 						got.Add(1)
-						return
+						if pending.Add(-1) == 0 {
+							return
+						}
 					case <-timeout:
 						return
 					}
