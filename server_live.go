@@ -23,7 +23,7 @@ type liveEvents struct {
 }
 
 // startLive builds the hub over client and the webhook intake from the
-// environment. WEBHOOK_SECRET signs the callback URLs; when it is unset, a
+// environment. WEBHOOK_SECRET signs the callback URLs. When it is unset, a
 // secret generated on the first run is kept in the file webhook-secret
 // beside the sandbox database, so that callback URLs survive restarts.
 // PUBLIC_URL is the base of callback URLs, by default the listener's

@@ -86,9 +86,9 @@ func newLiveEvent(e *cognism.Event) *LiveEvent {
 type liveStreamKey struct{}
 
 // liveStream connects a subscription resolver with the responses of its
-// operation, which run on contexts the resolver never sees. The resolver
-// hands gqlgen the channel out; liveResponses takes each event from the
-// hub, answers from the event's shared responses when it can, and passes
+// operation, which run on other contexts than the resolver's. The resolver
+// hands gqlgen the channel out. liveResponses takes each event from the
+// hub, returns the event's shared response when there is one, and passes
 // the event on through out only when this operation must execute it.
 type liveStream struct {
 	mu       sync.Mutex
@@ -132,8 +132,8 @@ func attachSubscription(ctx context.Context, sub *live.Subscription[*LiveEvent])
 }
 
 // forwardEvents feeds gqlgen from the hub on a context without a
-// liveStream, which the operation middleware always adds; it exists so
-// that the resolvers also work without that middleware.
+// liveStream. The operation middleware always adds one, so this path only
+// keeps the resolvers working without that middleware.
 func forwardEvents(ctx context.Context, in <-chan *LiveEvent) <-chan *model.Event {
 	out := make(chan *model.Event)
 	go func() {
@@ -289,7 +289,7 @@ func executeShared(shared *sharedResponse, execute func() *graphql.Response) (re
 }
 
 // withLazyScope returns ctx with a request scope of its own, built when a
-// resolver first asks for it.
+// resolver first requests it.
 func withLazyScope(ctx context.Context, cfg *Config) context.Context {
 	creds, _ := cognism.CredentialsFromContext(ctx)
 	return &lazyScope{Context: ctx, build: func() any {
@@ -299,7 +299,7 @@ func withLazyScope(ctx context.Context, cfg *Config) context.Context {
 
 // lazyScope gives a response a request scope of its own, built on first
 // use. Subscriptions wait for their next event with a response context in
-// hand, so building the loaders only when a resolver asks for them keeps
+// hand, so building the loaders only when a resolver requests them keeps
 // idle subscribers small.
 type lazyScope struct {
 	context.Context

@@ -39,7 +39,7 @@ type SocketTimings struct {
 	// protocol and of comment lines on SSE; DefaultKeepAlive.
 	KeepAlive time.Duration
 	// PingInterval is the period of pings on graphql-transport-ws. A peer
-	// that answers none for two periods is disconnected;
+	// that sends no pong for two periods is disconnected;
 	// DefaultPingInterval.
 	PingInterval time.Duration
 }
@@ -93,7 +93,7 @@ func addLiveTransports(srv *handler.Server, cfg *Config) {
 	srv.AroundResponses(liveResponses(cfg))
 }
 
-// originGuard answers a websocket upgrade from a disallowed origin with 403
+// originGuard rejects a websocket upgrade from a disallowed origin with 403
 // before the transport tries to upgrade it.
 type originGuard struct {
 	transport.Websocket

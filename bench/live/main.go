@@ -65,7 +65,7 @@ func main() {
 	}
 }
 
-// serverStats is what the gateway process reports at /bench/stats.
+// serverStats is the gateway process's report at /bench/stats.
 type serverStats struct {
 	HeapInuse      uint64        `json:"heapInuse"`
 	StackInuse     uint64        `json:"stackInuse"`
@@ -387,8 +387,8 @@ func openSubscriber(url string, subs int) (*subscriber, error) {
 
 var idPrefix = []byte(`"liveEvents":{"id":"`)
 
-// read records the receipt time of each event and answers pings. It finds
-// the id by position rather than decoding, to spend little CPU.
+// read records the receipt time of each event and replies pong to pings.
+// It finds the id by position rather than decoding, to spend little CPU.
 func (s *subscriber) read() {
 	defer close(s.received)
 	for {

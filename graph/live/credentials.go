@@ -39,8 +39,8 @@ func NewCredentialCheck(upstream Upstream, ttl time.Duration) *CredentialCheck {
 	return &CredentialCheck{upstream: upstream, ttl: ttl, salt: salt, verdicts: make(map[string]verdict)}
 }
 
-// Check returns ErrInvalidCredentials when the upstream answers 401 to an
-// event stream page of one event. Any other answer, 403 included, counts as
+// Check returns ErrInvalidCredentials when the upstream responds 401 to an
+// event stream page of one event. Any other status, 403 included, counts as
 // valid, because 403 means the credentials are good but limited to other
 // endpoints. Transport failures are returned and not remembered.
 func (c *CredentialCheck) Check(ctx context.Context, creds cognism.Credentials) error {

@@ -53,8 +53,8 @@ func (f *feed[T]) stop(err error) {
 	f.cancel()
 }
 
-// startGrace arms the timer that closes the feed when nobody subscribes
-// again in time. The caller holds the hub's mutex.
+// startGrace arms the timer that closes the feed unless a subscriber joins
+// before it fires. The caller holds the hub's mutex.
 func (f *feed[T]) startGrace(d time.Duration, expire func()) {
 	f.stopGrace()
 	f.graceDone = false

@@ -54,7 +54,7 @@ func quietLogger() *slog.Logger {
 }
 
 // startGateway starts a gateway whose sandbox generates no events of its
-// own unless opts asks for an interval.
+// own unless opts sets an event interval.
 func startGateway(t testing.TB, opts options) *gateway {
 	t.Helper()
 	logger := quietLogger()
@@ -302,8 +302,8 @@ func (c *wsClient) tryRead(timeout time.Duration) (message, error) {
 	}
 }
 
-// readType skips keep-alive messages, answering pings, and returns the
-// next other one.
+// readType skips keep-alive messages, replies pong to pings, and returns
+// the next other message.
 func (c *wsClient) readType() message {
 	c.t.Helper()
 	for {

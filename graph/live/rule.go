@@ -8,11 +8,11 @@ import (
 )
 
 // CanonicalRule returns rule with the same meaning in one fixed form, so that
-// filters that match the same events share one upstream socket. Clauses all
-// have to hold and alternatives are alternatives, so both are sorted and
-// duplicates removed; literal values are lower-cased because the rule
-// language matches them case-insensitively. Clauses are never merged:
-// type=a;type=b requires both.
+// filters that match the same events share one upstream socket. Every
+// clause must hold and any alternative may match, so both are sorted and
+// duplicates removed. Literal values are lower-cased because the rule
+// language matches them case-insensitively. Clauses are never merged,
+// because type=a;type=b requires both.
 func CanonicalRule(rule cognism.Rule) cognism.Rule {
 	out := make(cognism.Rule, 0, len(rule))
 	for _, clause := range rule {

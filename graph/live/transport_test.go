@@ -204,7 +204,7 @@ func TestTransportWSDeadPeerDisconnected(t *testing.T) {
 	c.subscribe("1", liveQuery, nil)
 	waitFor(t, "the subscription to reach the hub", func() bool { return g.hub.Stats().FeedSubscribers == 1 })
 
-	// Never answer a ping: the server must give up on this peer.
+	// This client never replies to a ping, so the server must drop it.
 	for {
 		if _, err := c.tryRead(30 * time.Second); err != nil {
 			if errors.Is(err, errReadTimeout) {

@@ -88,7 +88,7 @@ func (w *Webhooks) validToken(id, token string) bool {
 }
 
 // ServeHTTP accepts POST /webhooks/cognism/{id}?token=... with an Event
-// JSON body and answers 204. A bad token is 401, an invalid body 400.
+// JSON body and responds 204. A bad token gets 401 and an invalid body 400.
 func (w *Webhooks) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		rw.Header().Set("Allow", http.MethodPost)

@@ -63,11 +63,12 @@ func (c *SocketConfig) setDefaults() {
 }
 
 // Sockets accepts websockets for gqlgen's transport.Websocket and enforces
-// the protocol rules that the transport leaves to a generic 1002 close: a
-// message before connection_init (4401), no connection_init in time
-// (4408), a second one (4429), a reused operation id (4409) and an invalid
-// message (4400). It passes every other message through unchanged. Set the
-// transport's InitTimeout to zero, because Sockets times the init itself.
+// the protocol rules that gqlgen v0.17.98 closes with a generic 1002 or not
+// at all. They are a message before connection_init (4401), no
+// connection_init in time (4408), a second one (4429), a reused operation
+// id (4409) and an invalid message (4400). Every other message passes
+// through unchanged. Set the transport's InitTimeout to zero, because
+// Sockets times the init itself.
 type Sockets struct {
 	cfg      SocketConfig
 	upgrader websocket.Upgrader
@@ -212,7 +213,8 @@ func (c *socket) WriteClose(code int, reason string) error {
 }
 
 // Close closes the connection at once unless a close handshake is under
-// way, which closes it when the peer answers or CloseTimeout passes.
+// way. That handshake closes it when the peer's close frame arrives or
+// CloseTimeout passes.
 func (c *socket) Close() error {
 	c.mu.Lock()
 	closing := c.closing

@@ -15,8 +15,8 @@ type clientMessage struct {
 }
 
 // admit checks one client message against the protocol rules. It returns
-// true to pass it to the transport; otherwise it has answered the message
-// itself or closed the socket.
+// true to pass the message to the transport, and false after replying to
+// it or closing the socket.
 func (c *socket) admit(data []byte) bool {
 	var msg clientMessage
 	if err := json.Unmarshal(data, &msg); err != nil || msg.Type == "" {
@@ -60,8 +60,9 @@ func (c *socket) admitInit(msg clientMessage) bool {
 	return true
 }
 
-// admitPing answers a ping sent before connection_init itself, because the
-// transport only expects connection_init then; later pings pass through.
+// admitPing replies pong to a ping sent before connection_init, because
+// the transport accepts only connection_init then. Later pings pass
+// through.
 func (c *socket) admitPing(msg clientMessage) bool {
 	c.mu.Lock()
 	seen := c.initSeen
