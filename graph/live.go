@@ -266,7 +266,7 @@ func liveResponses(cfg *Config) graphql.ResponseMiddleware {
 				out <- ev.Event
 				return next(scoped)
 			}
-			return executeShared(shared, func() *graphql.Response {
+			return executeShared(ctx, shared, func() *graphql.Response {
 				out <- ev.Event
 				return next(scoped)
 			})
@@ -275,14 +275,17 @@ func liveResponses(cfg *Config) graphql.ResponseMiddleware {
 }
 
 // executeShared runs the execution that shared waits for and publishes its
-// response, also when it panics.
-func executeShared(shared *sharedResponse, execute func() *graphql.Response) (resp *graphql.Response) {
+// response, also when it panics. A response cut short because this
+// subscriber left (ctx ended) is not shared, so the others execute anew.
+func executeShared(ctx context.Context, shared *sharedResponse, execute func() *graphql.Response) (resp *graphql.Response) {
 	defer func() {
 		if resp != nil {
 			// gqlgen reuses the buffer behind Data for the next event.
 			resp.Data = bytes.Clone(resp.Data)
 		}
-		shared.resp = resp
+		if ctx.Err() == nil {
+			shared.resp = resp
+		}
 		close(shared.done)
 	}()
 	return execute()
