@@ -107,7 +107,9 @@ func (s *Sockets) Accept(
 		protocol: ws.Subprotocol(),
 		active:   make(map[string]struct{}),
 	}
+	c.mu.Lock()
 	c.initTimer = time.AfterFunc(s.cfg.InitTimeout, c.initTimedOut)
+	c.mu.Unlock()
 	return c, nil
 }
 
