@@ -129,12 +129,6 @@ func (g *gateway) socketURL() string {
 	return "ws" + strings.TrimPrefix(g.server.URL, "http") + "/query"
 }
 
-// setFaults replaces the sandbox's injected faults.
-func (g *gateway) setFaults(t testing.TB, faults map[string]any) {
-	t.Helper()
-	g.post(t, "/sandbox/_sandbox/faults", faults)
-}
-
 // inject makes the sandbox emit one event now and returns its id.
 func (g *gateway) inject(t testing.TB, org string) string {
 	t.Helper()
