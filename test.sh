@@ -23,9 +23,7 @@ go vet ./...
 
 # Everything but the sandbox runs under the race detector. The sandbox's
 # SQLite-heavy tests take over two minutes with it, so they run without.
-# TODO: add graph/live back to the raced packages once socket.initTimer is
-# no longer written by Accept while its AfterFunc callback reads it.
-unraced='/sandbox$|/graph/live$'
+unraced='/sandbox$'
 mapfile -t raced < <(go list ./... | grep -Ev "$unraced")
 mapfile -t plain < <(go list ./... | grep -E "$unraced")
 # A package whose tests hang fails after 5 minutes instead of go test's
