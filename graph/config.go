@@ -59,6 +59,9 @@ type Config struct {
 	AllowedOrigins []string
 	// Sockets overrides the websocket and SSE timers.
 	Sockets SocketTimings
+	// MaxSocketOperations caps the operations one websocket runs at a
+	// time; zero means live.DefaultMaxSocketOperations.
+	MaxSocketOperations int
 	// News sets the defaults of Company.news.
 	News NewsDefaults
 }

@@ -27,6 +27,9 @@ const (
 	CodeEventsMissed = "EVENTS_MISSED"
 	// CodeShuttingDown ends every subscription when the gateway stops.
 	CodeShuttingDown = "SHUTTING_DOWN"
+	// CodeTooManySubscriptions rejects a subscription beyond a limit of
+	// the hub or of its websocket connection.
+	CodeTooManySubscriptions = live.CodeTooManySubscriptions
 )
 
 var errLiveOff = errors.New("live events are not enabled on this gateway")
@@ -198,6 +201,19 @@ func (s *liveStream) finalResponse() *graphql.Response {
 		return nil
 	}
 	return &graphql.Response{Errors: gqlerror.List{liveError(err, s.path)}}
+}
+
+// subscribeError presents a hub's refusal to subscribe: a *live.LimitError
+// gets CodeTooManySubscriptions, and other errors pass unchanged.
+func subscribeError(err error) error {
+	var limit *live.LimitError
+	if !errors.As(err, &limit) {
+		return err
+	}
+	return &gqlerror.Error{
+		Message:    limit.Error(),
+		Extensions: map[string]any{"code": CodeTooManySubscriptions, "limit": string(limit.Limit), "max": limit.Max},
+	}
 }
 
 // liveError presents the error that ended a subscription.

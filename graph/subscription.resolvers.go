@@ -29,7 +29,7 @@ func (r *subscriptionResolver) LiveEvents(ctx context.Context, filter *model.Eve
 	creds, _ := cognism.CredentialsFromContext(ctx)
 	sub, err := r.Live.Subscribe(creds, rule)
 	if err != nil {
-		return nil, err
+		return nil, subscribeError(err)
 	}
 	return attachSubscription(ctx, sub), nil
 }
@@ -46,7 +46,7 @@ func (r *subscriptionResolver) TriggerFired(ctx context.Context, subscriptionID 
 
 	sub, err := r.Live.SubscribeTrigger(subscriptionID)
 	if err != nil {
-		return nil, err
+		return nil, subscribeError(err)
 	}
 	return attachSubscription(ctx, sub), nil
 }

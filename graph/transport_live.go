@@ -72,9 +72,10 @@ func addLiveTransports(srv *handler.Server, cfg *Config) {
 
 	ws := transport.Websocket{
 		Implementation: live.NewSockets(live.SocketConfig{
-			Origins:     origins,
-			InitTimeout: timings.InitTimeout,
-			Logger:      cfg.Logger,
+			Origins:       origins,
+			InitTimeout:   timings.InitTimeout,
+			MaxOperations: cfg.MaxSocketOperations,
+			Logger:        cfg.Logger,
 		}),
 		InitFunc:              socketInit(cfg, check),
 		KeepAlivePingInterval: timings.KeepAlive,

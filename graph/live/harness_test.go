@@ -44,6 +44,9 @@ type options struct {
 	hub     live.Config[*graph.LiveEvent]
 	sockets graph.SocketTimings
 	origins []string
+	// maxOperations caps the operations of one websocket; zero keeps the
+	// default.
+	maxOperations int
 }
 
 func quietLogger() *slog.Logger {
@@ -101,13 +104,14 @@ func startGateway(t testing.TB, opts options) *gateway {
 	}
 
 	gql, err := graph.NewHandler(graph.Config{
-		Client:             client,
-		DefaultCredentials: cognism.Credentials{AccessToken: sandbox.DefaultAccessToken, SecretKey: sandbox.DefaultSecretKey},
-		Live:               hub,
-		WebhookCallbackURL: webhooks.CallbackURL,
-		AllowedOrigins:     opts.origins,
-		Sockets:            opts.sockets,
-		Logger:             logger,
+		Client:              client,
+		DefaultCredentials:  cognism.Credentials{AccessToken: sandbox.DefaultAccessToken, SecretKey: sandbox.DefaultSecretKey},
+		Live:                hub,
+		WebhookCallbackURL:  webhooks.CallbackURL,
+		AllowedOrigins:      opts.origins,
+		Sockets:             opts.sockets,
+		MaxSocketOperations: opts.maxOperations,
+		Logger:              logger,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -32,6 +32,14 @@ type Config[T any] struct {
 	// MaxBackfill is the most events fetched to fill one gap. A larger gap
 	// ends the socket's subscriptions with ErrGapTooLarge. Default 10,000.
 	MaxBackfill int
+	// MaxFeedsPerCredential is the maximum number of upstream sockets, one
+	// per distinct rule, held for one set of credentials. A subscription
+	// that needs one more fails with a *LimitError. Default
+	// DefaultMaxFeedsPerCredential; negative means no limit.
+	MaxFeedsPerCredential int
+	// MaxFeeds is the maximum number of upstream sockets the hub holds.
+	// Default DefaultMaxFeeds; negative means no limit.
+	MaxFeeds int
 	// Logger receives reconnects, backfills and failures. Default
 	// slog.Default().
 	Logger *slog.Logger
@@ -47,6 +55,12 @@ func (c *Config[T]) setDefaults() {
 	c.Backoff.setDefaults()
 	if c.MaxBackfill <= 0 {
 		c.MaxBackfill = 10_000
+	}
+	if c.MaxFeedsPerCredential == 0 {
+		c.MaxFeedsPerCredential = DefaultMaxFeedsPerCredential
+	}
+	if c.MaxFeeds == 0 {
+		c.MaxFeeds = DefaultMaxFeeds
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -101,7 +115,9 @@ func NewHub[T any](cfg Config[T]) (*Hub[T], error) {
 
 // Subscribe returns a subscription to the live events matching rule, read
 // with creds. Subscribers with the same credentials and an equivalent rule
-// share one upstream socket.
+// share one upstream socket. A subscription that needs a new upstream socket
+// beyond Config.MaxFeedsPerCredential or Config.MaxFeeds fails with a
+// *LimitError.
 func (h *Hub[T]) Subscribe(creds cognism.Credentials, rule cognism.Rule) (*Subscription[T], error) {
 	canonical := CanonicalRule(rule)
 	if err := canonical.Validate(); err != nil {
@@ -117,6 +133,9 @@ func (h *Hub[T]) Subscribe(creds cognism.Credentials, rule cognism.Rule) (*Subsc
 
 	f := h.feeds[key]
 	if f == nil {
+		if err := h.admitFeed(key.fingerprint); err != nil {
+			return nil, err
+		}
 		f = h.startFeed(key, creds, canonical)
 	}
 	f.stopGrace()

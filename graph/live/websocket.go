@@ -44,7 +44,12 @@ type SocketConfig struct {
 	// CloseTimeout is how long to wait for the peer's close frame after
 	// sending ours. Default 2 s.
 	CloseTimeout time.Duration
-	Logger       *slog.Logger
+	// MaxOperations is the maximum number of operations one connection
+	// runs at a time. A subscribe beyond it gets an error message with
+	// code CodeTooManySubscriptions and the others continue. Default
+	// DefaultMaxSocketOperations.
+	MaxOperations int
+	Logger        *slog.Logger
 }
 
 func (c *SocketConfig) setDefaults() {
@@ -56,6 +61,9 @@ func (c *SocketConfig) setDefaults() {
 	}
 	if c.CloseTimeout <= 0 {
 		c.CloseTimeout = 2 * time.Second
+	}
+	if c.MaxOperations <= 0 {
+		c.MaxOperations = DefaultMaxSocketOperations
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -106,6 +114,7 @@ func (s *Sockets) Accept(
 		remote:   r.RemoteAddr,
 		protocol: ws.Subprotocol(),
 		active:   make(map[string]struct{}),
+		stopping: make(map[string]struct{}),
 	}
 	c.mu.Lock()
 	c.initTimer = time.AfterFunc(s.cfg.InitTimeout, c.initTimedOut)
@@ -127,7 +136,8 @@ type socket struct {
 	mu        sync.Mutex
 	initSeen  bool
 	closing   bool // our close frame was sent
-	active    map[string]struct{}
+	active    map[string]struct{} // operations the server has not ended
+	stopping  map[string]struct{} // active operations the client stopped
 	initTimer *time.Timer
 }
 
@@ -282,6 +292,7 @@ func (c *socket) sent(data []byte) {
 	if msg.Type == "complete" || msg.Type == "error" {
 		c.mu.Lock()
 		delete(c.active, msg.ID)
+		delete(c.stopping, msg.ID)
 		c.mu.Unlock()
 	}
 }

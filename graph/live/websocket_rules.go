@@ -98,13 +98,43 @@ func (c *socket) admitSubscribe(msg clientMessage) bool {
 
 	c.mu.Lock()
 	_, exists := c.active[*msg.ID]
-	c.active[*msg.ID] = struct{}{}
+	full := !exists && len(c.active)-len(c.stopping) >= c.cfg.MaxOperations
+	if !full {
+		c.active[*msg.ID] = struct{}{}
+	}
 	c.mu.Unlock()
 	if exists {
 		c.reject(CloseSubscriberExists, "Subscriber for "+truncate(*msg.ID, 80)+" already exists")
 		return false
 	}
+	if full {
+		c.rejectOperation(*msg.ID, &LimitError{Limit: LimitSocketOperations, Max: c.cfg.MaxOperations})
+		return false
+	}
 	return true
+}
+
+// rejectOperation ends the operation id with an error message carrying err
+// and code CodeTooManySubscriptions, before the transport receives it. Both
+// protocols end an operation with that message, so no complete follows.
+func (c *socket) rejectOperation(id string, err *LimitError) {
+	c.cfg.Logger.Info("websocket operation rejected", "reason", err.Limit, "max", err.Max,
+		"remote", c.remote, "subprotocol", c.protocol)
+	payload := []map[string]any{{
+		"message":    err.Error(),
+		"extensions": map[string]any{"code": CodeTooManySubscriptions, "limit": err.Limit, "max": err.Max},
+	}}
+	data, _ := json.Marshal(map[string]any{"id": id, "type": "error", "payload": payload})
+
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if c.isClosing() {
+		return
+	}
+	_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+		_ = c.ws.Close()
+	}
 }
 
 func (c *socket) admitStop(msg clientMessage) bool {
@@ -119,6 +149,14 @@ func (c *socket) admitStop(msg clientMessage) bool {
 		c.reject(CloseInvalidMessage, "Invalid message received: "+msg.Type+" needs an id")
 		return false
 	}
+
+	// The operation no longer counts against MaxOperations, although its id
+	// stays taken until the server ends it.
+	c.mu.Lock()
+	if _, ok := c.active[*msg.ID]; ok {
+		c.stopping[*msg.ID] = struct{}{}
+	}
+	c.mu.Unlock()
 	return true
 }
 
