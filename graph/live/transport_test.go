@@ -254,3 +254,41 @@ func TestSocketErrorsCarryPaths(t *testing.T) {
 		t.Errorf("error path = %v, want [events]", p.Errors[0].Path)
 	}
 }
+
+func TestTransportWSErrorEndsOperationWithoutComplete(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("bad", `subscription { noSuchField }`, nil)
+	if got := c.readType(); got.Type != "error" || got.ID != "bad" {
+		t.Fatalf("first message = %s %q %s, want error bad", got.Type, got.ID, got.Payload)
+	}
+
+	// The transport handles one message at a time, so a complete for the
+	// invalid operation would arrive before anything for the next one.
+	c.subscribe("q", `{ __typename }`, nil)
+	if got := c.readType(); got.Type != "next" || got.ID != "q" {
+		t.Errorf("message after the error = %s %q %s, want next q", got.Type, got.ID, got.Payload)
+	}
+	if got := c.readType(); got.Type != "complete" || got.ID != "q" {
+		t.Errorf("last message = %s %q, want complete q", got.Type, got.ID)
+	}
+}
+
+func TestTransportWSReusedIdAfterErrorGetsComplete(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("1", `subscription { noSuchField }`, nil)
+	if got := c.readType(); got.Type != "error" {
+		t.Fatalf("first message = %s %s, want error", got.Type, got.Payload)
+	}
+
+	c.subscribe("1", `{ __typename }`, nil)
+	if got := c.readType(); got.Type != "next" || got.ID != "1" {
+		t.Fatalf("second message = %s %q %s, want next 1", got.Type, got.ID, got.Payload)
+	}
+	if got := c.readType(); got.Type != "complete" || got.ID != "1" {
+		t.Errorf("third message = %s %q, want complete 1", got.Type, got.ID)
+	}
+}

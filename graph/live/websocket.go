@@ -115,6 +115,7 @@ func (s *Sockets) Accept(
 		protocol: ws.Subprotocol(),
 		active:   make(map[string]struct{}),
 		stopping: make(map[string]struct{}),
+		errored:  make(map[string]struct{}),
 	}
 	c.mu.Lock()
 	c.initTimer = time.AfterFunc(s.cfg.InitTimeout, c.initTimedOut)
@@ -135,9 +136,10 @@ type socket struct {
 
 	mu        sync.Mutex
 	initSeen  bool
-	closing   bool // our close frame was sent
+	closing   bool                // our close frame was sent
 	active    map[string]struct{} // operations the server has not ended
 	stopping  map[string]struct{} // active operations the client stopped
+	errored   map[string]struct{} // operations ended by an error message
 	initTimer *time.Timer
 }
 
@@ -181,16 +183,20 @@ func (c *socket) readError(err error) error {
 }
 
 // WriteJSON sends v as one text frame. Writes after the close frame are
-// dropped, because the operation goroutines may still be finishing.
+// dropped, because the operation goroutines may still be finishing. On
+// graphql-transport-ws, the complete that gqlgen v0.17.98 sends after an
+// operation's error message is dropped too, because that protocol ends an
+// operation with either message but not both.
 func (c *socket) WriteJSON(v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
+	id, kind := messageHeader(data)
 
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
-	if c.isClosing() {
+	if c.isClosing() || c.endedByError(id, kind) {
 		return nil
 	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
@@ -198,7 +204,7 @@ func (c *socket) WriteJSON(v any) error {
 		_ = c.ws.Close()
 		return err
 	}
-	c.sent(data)
+	c.sent(id, kind)
 	return nil
 }
 
@@ -276,23 +282,48 @@ func (c *socket) reject(code int, reason string) {
 	_ = c.WriteClose(code, reason)
 }
 
-// sent updates the operation ids after a message to the client: complete
-// and error end an operation, so its id may be used again.
-func (c *socket) sent(data []byte) {
+// messageHeader returns the id and type of a message to the client,
+// without decoding the payload of the frequent next and data messages.
+func messageHeader(data []byte) (id, kind string) {
 	if bytes.HasSuffix(data, []byte(`"type":"next"}`)) || bytes.HasSuffix(data, []byte(`"type":"data"}`)) {
-		return
+		return "", "next"
 	}
 	var msg struct {
 		ID   string `json:"id"`
 		Type string `json:"type"`
 	}
 	if json.Unmarshal(data, &msg) != nil {
+		return "", ""
+	}
+	return msg.ID, msg.Type
+}
+
+// endedByError reports whether a complete follows an error message of the
+// same operation on graphql-transport-ws, and forgets that error if so.
+func (c *socket) endedByError(id, kind string) bool {
+	if kind != "complete" || c.protocol != ProtocolTransportWS {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.errored[id]; !ok {
+		return false
+	}
+	delete(c.errored, id)
+	return true
+}
+
+// sent updates the operation ids after a message to the client: complete
+// and error end an operation, so its id may be used again.
+func (c *socket) sent(id, kind string) {
+	if kind != "complete" && kind != "error" {
 		return
 	}
-	if msg.Type == "complete" || msg.Type == "error" {
-		c.mu.Lock()
-		delete(c.active, msg.ID)
-		delete(c.stopping, msg.ID)
-		c.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.active, id)
+	delete(c.stopping, id)
+	if kind == "error" {
+		c.errored[id] = struct{}{}
 	}
 }

@@ -101,6 +101,9 @@ func (c *socket) admitSubscribe(msg clientMessage) bool {
 	full := !exists && len(c.active)-len(c.stopping) >= c.cfg.MaxOperations
 	if !full {
 		c.active[*msg.ID] = struct{}{}
+		// A new operation with this id gets its own complete, so a
+		// complete still owed to an earlier one is no longer dropped.
+		delete(c.errored, *msg.ID)
 	}
 	c.mu.Unlock()
 	if exists {
