@@ -32,8 +32,11 @@ const secretSize = 32
 
 // Webhooks receives trigger callbacks and publishes their events to the
 // hub's triggerFired subscribers. Each callback URL carries a token, the
-// hex HMAC-SHA256 of the trigger id under a secret, so that only the
-// upstream, which was given the URL, can post events for that id.
+// hex HMAC-SHA256 of the trigger id under a secret, so that only holders of
+// the URL can post events for that id. The upstream returns the URL, token
+// included, in the trigger subscription's callback, so every client with
+// the credentials that can read the subscription can post to its id. A
+// token is valid for its own id only.
 type Webhooks struct {
 	hub       TriggerPublisher
 	secret    []byte
@@ -87,12 +90,17 @@ func (w *Webhooks) validToken(id, token string) bool {
 	return hmac.Equal(got, want)
 }
 
-// ServeHTTP accepts POST /webhooks/cognism/{id}?token=... with an Event
-// JSON body and responds 204. A bad token gets 401 and an invalid body 400.
+// webhookMethods are the methods ServeHTTP accepts, because a trigger's
+// callback method is the user's choice.
+const webhookMethods = "POST, PUT"
+
+// ServeHTTP accepts POST or PUT /webhooks/cognism/{id}?token=... with an
+// Event JSON body and responds 204. Another method gets 405, a bad token
+// 401 and an invalid body 400.
 func (w *Webhooks) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		rw.Header().Set("Allow", http.MethodPost)
-		http.Error(rw, "webhook callbacks must be POST requests", http.StatusMethodNotAllowed)
+	if r.Method != http.MethodPost && r.Method != http.MethodPut {
+		rw.Header().Set("Allow", webhookMethods)
+		http.Error(rw, "webhook callbacks must be POST or PUT requests", http.StatusMethodNotAllowed)
 		return
 	}
 	id, ok := webhookID(r.URL)

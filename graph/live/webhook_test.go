@@ -31,7 +31,9 @@ func TestWebhookResponses(t *testing.T) {
 		{"token of another id", "POST", strings.Replace(good, id, "other", 1), event, http.StatusUnauthorized},
 		{"missing token", "POST", g.server.URL + live.WebhookPath + id, event, http.StatusUnauthorized},
 		{"token not hex", "POST", g.server.URL + live.WebhookPath + id + "?token=zz", event, http.StatusUnauthorized},
+		{"PUT", "PUT", good, event, http.StatusNoContent},
 		{"GET", "GET", good, "", http.StatusMethodNotAllowed},
+		{"DELETE", "DELETE", good, "", http.StatusMethodNotAllowed},
 		{"no id", "POST", g.server.URL + live.WebhookPath + "?token=x", event, http.StatusNotFound},
 		{"body not JSON", "POST", good, "not json", http.StatusBadRequest},
 		{"event without id", "POST", good, `{"at":1,"type":"job-join"}`, http.StatusBadRequest},
@@ -52,6 +54,9 @@ func TestWebhookResponses(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode != tc.want {
 				t.Errorf("status = %d, want %d", resp.StatusCode, tc.want)
+			}
+			if allow := resp.Header.Get("Allow"); tc.want == http.StatusMethodNotAllowed && allow != "POST, PUT" {
+				t.Errorf("Allow = %q, want %q", allow, "POST, PUT")
 			}
 		})
 	}
