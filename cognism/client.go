@@ -259,17 +259,14 @@ func (c *Client) send(req *http.Request) (*http.Response, *APIError, error) {
 	return nil, apiErr, nil
 }
 
-// finalError returns an *APIError as it is and wraps any other error with
-// the endpoint and the number of attempts, with credentials removed.
+// finalError returns an *APIError as it is and turns a transport error into
+// a *TransportError, which shows no URL and so no credential.
 func (c *Client) finalError(cl call, attempts int, err error) error {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		return apiErr
 	}
-	if attempts > 1 {
-		return fmt.Errorf("cognism: %s: giving up after %d attempts: %w", cl.endpoint, attempts, redactError(err))
-	}
-	return fmt.Errorf("cognism: %s: %w", cl.endpoint, redactError(err))
+	return newTransportError(cl.endpoint, c.baseURL.Host, attempts, err)
 }
 
 // getJSON sends a call and decodes its JSON body into out; a nil out

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -93,6 +95,69 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the underlying decoding error.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// TransportError is a call that got no HTTP response: the connection was
+// refused, reset or closed, the lookup of the host failed, or the attempt
+// timed out. Its text names the endpoint template and the host, never the
+// request URL, so it carries no credential.
+type TransportError struct {
+	Endpoint string // such as "GET /api/v1/company/{name}"
+	Host     string // host and port of the API
+	Attempts int    // tries made, the first included
+	Err      error  // the last attempt's failure, without the request URL
+}
+
+// Error describes the failure in plain words, such as "cognism: GET
+// /api/v1/company/{name} at 127.0.0.1:9090: connection refused".
+func (e *TransportError) Error() string {
+	msg := fmt.Sprintf("cognism: %s at %s: %s", e.Endpoint, e.Host, describeTransportFailure(e.Err))
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	return msg
+}
+
+// Unwrap returns the underlying network error.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the last attempt timed out. With Temporary it
+// makes a TransportError a net.Error, as the *url.Error it replaces was.
+func (e *TransportError) Timeout() bool {
+	var netErr net.Error
+	return errors.As(e.Err, &netErr) && netErr.Timeout()
+}
+
+// Temporary returns false. It exists only to satisfy net.Error.
+func (e *TransportError) Temporary() bool { return false }
+
+// newTransportError wraps the error of a request that got no response.
+func newTransportError(ep endpoint, host string, attempts int, err error) *TransportError {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	return &TransportError{Endpoint: ep.String(), Host: host, Attempts: attempts, Err: err}
+}
+
+// describeTransportFailure names a network failure in plain words, falling
+// back to the error's own text.
+func describeTransportFailure(err error) string {
+	var netErr net.Error
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &dnsErr):
+		return "host lookup failed: " + dnsErr.Err
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "timed out"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by the server"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed by the server before a response"
+	}
+	return err.Error()
+}
 
 // CheckResponse returns nil for a 2xx response and an *APIError otherwise.
 // It reads at most 1 MiB of the body and copes with empty and non-JSON

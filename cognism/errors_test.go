@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -238,11 +240,42 @@ func TestTransportErrorHidesQueryCredentials(t *testing.T) {
 		t.Fatal("SearchDocuments against a closed port succeeded")
 	}
 	assertNoSecrets(t, err)
-	if !strings.Contains(err.Error(), "accessToken=REDACTED") {
-		t.Errorf("error %q does not show the redacted URL", err)
+	host := strings.TrimPrefix(base, "http://")
+	want := "cognism: GET /api/v1/documents/json at " + host + ": connection refused after 4 attempts"
+	if err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
 	}
-	if !strings.Contains(err.Error(), "giving up after 4 attempts") {
-		t.Errorf("error %q does not say how many attempts were made", err)
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("error %q does not unwrap to ECONNREFUSED", err)
+	}
+	var transportErr *TransportError
+	if !errors.As(err, &transportErr) {
+		t.Fatalf("error %T is not a *TransportError", err)
+	}
+	if transportErr.Attempts != 4 {
+		t.Errorf("Attempts = %d, want 4", transportErr.Attempts)
+	}
+}
+
+func TestTransportErrorTimeout(t *testing.T) {
+	t.Parallel()
+
+	hc := &http.Client{Timeout: 200 * time.Millisecond}
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}, WithHTTPClient(hc), WithRetryPolicy(NoRetry))
+
+	_, err := c.CompanyByName(context.Background(), "IBM")
+	want := "cognism: GET /api/v1/company/{name} at "
+	if !strings.HasPrefix(fmt.Sprint(err), want) || !strings.HasSuffix(fmt.Sprint(err), ": timed out") {
+		t.Errorf("error = %q, want %q followed by the host and \": timed out\"", err, want)
+	}
+	var netErr net.Error
+	if !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Errorf("error %v is not a net.Error that timed out", err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v does not unwrap to context.DeadlineExceeded", err)
 	}
 }
 

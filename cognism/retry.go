@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -59,12 +60,26 @@ func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt, st
 		return false
 	}
 	if err != nil {
-		// A certificate that failed verification fails again the same way.
-		var certErr *tls.CertificateVerificationError
-		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
-			!errors.As(err, &certErr)
+		return retryableTransportError(err)
 	}
 	return slices.Contains(p.RetryStatuses, status)
+}
+
+// retryableTransportError reports whether a request that got no response
+// may be sent again. The caller's context has not ended, so a deadline
+// here is the attempt's own, such as http.Client.Timeout, and the next
+// attempt gets a fresh one. A certificate that failed verification fails
+// again the same way.
+func retryableTransportError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		var netErr net.Error
+		return errors.As(err, &netErr) && netErr.Timeout()
+	}
+	return true
 }
 
 // backoff returns the wait before retry number attempt (counted from 1):

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -316,5 +317,71 @@ func TestRetryNotOnCertificateErrors(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "giving up") {
 		t.Errorf("error %q shows retries of a certificate failure", err)
+	}
+}
+
+// stallFirst holds the first request until the client abandons it and
+// responds to later ones with an empty JSON array at once. The server
+// notices a closed connection only once the request body has been read.
+func stallFirst(count *atomic.Int32) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if count.Add(1) == 1 {
+			<-r.Context().Done()
+			return
+		}
+		_, _ = io.WriteString(w, "[]")
+	}
+}
+
+func TestRetryAttemptTimeout(t *testing.T) {
+	t.Parallel()
+
+	var count atomic.Int32
+	hc := &http.Client{Timeout: 300 * time.Millisecond}
+	c := newTestClient(t, stallFirst(&count), WithHTTPClient(hc))
+
+	if _, err := c.CompanyByName(context.Background(), "IBM"); err != nil {
+		t.Fatalf("CompanyByName after one timed-out attempt: %v", err)
+	}
+	if got := count.Load(); got != 2 {
+		t.Errorf("server saw %d requests, want 2", got)
+	}
+}
+
+func TestRetryAttemptTimeoutNotForPost(t *testing.T) {
+	t.Parallel()
+
+	var count atomic.Int32
+	hc := &http.Client{Timeout: 300 * time.Millisecond}
+	c := newTestClient(t, stallFirst(&count), WithHTTPClient(hc))
+
+	_, err := c.CreateSubscription(context.Background(), testSubscriptionInput)
+	var netErr net.Error
+	if !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Errorf("CreateSubscription error = %v, want a timeout", err)
+	}
+	if got := count.Load(); got != 1 {
+		t.Errorf("server saw %d requests, want 1", got)
+	}
+}
+
+func TestRetryNotAfterCallerDeadline(t *testing.T) {
+	t.Parallel()
+
+	var count atomic.Int32
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		count.Add(1)
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+
+	_, err := c.CompanyByName(ctx, "IBM")
+	if err != context.DeadlineExceeded {
+		t.Errorf("CompanyByName error = %v, want context.DeadlineExceeded itself", err)
+	}
+	if got := count.Load(); got != 1 {
+		t.Errorf("server saw %d requests, want 1", got)
 	}
 }

@@ -190,7 +190,7 @@ func (c *Client) dialWebsocket(ctx context.Context, pattern string) (*websocket.
 			return nil, apiErr
 		}
 	}
-	return nil, fmt.Errorf("cognism: %s: %w", endpointWebsocket, redactError(err))
+	return nil, newTransportError(endpointWebsocket, c.baseURL.Host, 1, err)
 }
 
 // websocketDialer dials the way the client's HTTP transport does, when it
