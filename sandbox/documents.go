@@ -94,8 +94,11 @@ func parseDocumentSearch(q url.Values) (documentSearch, error) {
 	if ds.count, err = intParam(q, "count", defaultDocumentCount); err != nil {
 		return ds, err
 	}
-	if ds.page < 0 || ds.count < 1 || ds.count > maxDocumentCount {
-		return ds, fmt.Errorf("invalid page %d or count %d: pages start at 0 and count is 1 to %d", ds.page, ds.count, maxDocumentCount)
+	if err := checkPage(ds.page); err != nil {
+		return ds, err
+	}
+	if ds.count < 1 || ds.count > maxDocumentCount {
+		return ds, fmt.Errorf("invalid count %d: expected 1 to %d", ds.count, maxDocumentCount)
 	}
 	return ds, nil
 }
@@ -126,7 +129,8 @@ func ftsPhrase(text string) (string, error) {
 }
 
 // keywordQuery builds the FTS5 query of the keywords: any keyword may
-// match, and a keyword with "." needs all of its dot-separated parts.
+// match, and a keyword with "." needs all of its dot-separated parts. A
+// keyword with no letter or digit, such as "." or "-", is an error.
 func keywordQuery(keywords, fields []string) (string, error) {
 	var alternatives []string
 	for _, k := range keywords {
@@ -137,13 +141,14 @@ func keywordQuery(keywords, fields []string) (string, error) {
 			}
 			phrase, err := ftsPhrase(part)
 			if err != nil {
-				return "", fmt.Errorf("invalid keyword: %v", err)
+				return "", fmt.Errorf("invalid keywords: %v", err)
 			}
 			parts = append(parts, phrase)
 		}
-		if len(parts) > 0 {
-			alternatives = append(alternatives, "("+strings.Join(parts, " AND ")+")")
+		if len(parts) == 0 {
+			return "", fmt.Errorf("invalid keywords: %q has no letter or digit to search for", k)
 		}
+		alternatives = append(alternatives, "("+strings.Join(parts, " AND ")+")")
 	}
 	if len(alternatives) == 0 {
 		return "", nil
@@ -156,7 +161,7 @@ func exclusionQuery(words, fields []string) (string, error) {
 	for _, w := range words {
 		phrase, err := ftsPhrase(w)
 		if err != nil {
-			return "", fmt.Errorf("invalid exclusion: %v", err)
+			return "", fmt.Errorf("invalid exclusions: %v", err)
 		}
 		phrases = append(phrases, phrase)
 	}

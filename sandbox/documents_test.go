@@ -155,6 +155,15 @@ func TestSearchDocumentsBadParameters(t *testing.T) {
 		{"source=Reuters&dateTo=2020", []string{"dateTo", "dd.MM.yyyy"}},
 		{"source=Reuters&keywords=%3F%3F", []string{"keyword"}},
 		{"source=Reuters&count=501", []string{"count"}},
+		{"source=Reuters&page=-1", []string{"page"}},
+		{"source=Reuters&page=9223372036854775807&count=500", []string{"page", "1000000"}},
+		{"source=Reuters&keywords=.", []string{"keywords"}},
+		{"source=Reuters&keywords=..", []string{"keywords"}},
+		{"source=Reuters&keywords=-", []string{"keywords"}},
+		{"source=Reuters&keywords=*", []string{"keywords"}},
+		{"source=Reuters&keywords=ibm,.", []string{"keywords"}},
+		{"source=Reuters&keywords=" + url.QueryEscape(" . "), []string{"keywords"}},
+		{"source=Reuters&exclusions=.", []string{"exclusions"}},
 	}
 	for _, path := range []string{"/api/v1/documents/json", "/api/v1/documents/txt"} {
 		for _, c := range cases {
@@ -268,6 +277,7 @@ func TestSearchEntitiesBadParameters(t *testing.T) {
 		{"tag", "tag", "COMPANY", []string{"COMPANY", "ORGANIZATION"}},
 		{"aboutness", "aboutness", "11", []string{"aboutness", "1 to 10"}},
 		{"count", "count", "501", []string{"count"}},
+		{"page overflow", "page", "9223372036854775807", []string{"page", "1000000"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -17,6 +17,9 @@ import (
 const (
 	defaultEventCount = 50
 	maxEventCount     = 500
+	// maxPage caps page numbers of every paged endpoint, so that the offset
+	// page*count stays far from integer overflow.
+	maxPage = 1_000_000
 )
 
 // eventQuery selects one page of events, newest first.
@@ -129,11 +132,19 @@ func intParam(q url.Values, name string, def int) (int, error) {
 }
 
 func checkPaging(page, count int) error {
-	if page < 0 {
-		return fmt.Errorf("invalid page %d: pages start at 0", page)
+	if err := checkPage(page); err != nil {
+		return err
 	}
 	if count < 1 || count > maxEventCount {
 		return fmt.Errorf("invalid count %d: expected 1 to %d", count, maxEventCount)
+	}
+	return nil
+}
+
+// checkPage rejects a page number below 0 or above maxPage.
+func checkPage(page int) error {
+	if page < 0 || page > maxPage {
+		return fmt.Errorf("invalid page %d: expected 0 to %d", page, maxPage)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -162,17 +163,28 @@ func parseEventSearch(data []byte) (body eventSearchBody, ok bool, err error) {
 	return body, true, nil
 }
 
-// requiredInt reads a number or numeric string field that must be present.
+// requiredInt reads a field that must be present and hold a non-negative
+// integer, as a JSON number or a numeric string: 5 or "5", but not 0.5,
+// 1e2 or -1.
 func requiredInt(raw map[string]json.RawMessage, name string) (int, error) {
+	const form = "expected a non-negative integer, as a number or numeric string"
 	v, present := raw[name]
 	if !present || string(v) == "null" {
-		return 0, fmt.Errorf("missing %s: expected a number or numeric string", name)
+		return 0, fmt.Errorf("missing %s: %s", name, form)
 	}
-	var n cognism.FlexInt
-	if err := json.Unmarshal(v, &n); err != nil || string(v) == `""` {
-		return 0, fmt.Errorf("invalid %s %s: expected a number or numeric string", name, v)
+	text := string(v)
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		text = s
 	}
-	return int(n), nil
+	if text == "" || strings.Trim(text, "0123456789") != "" {
+		return 0, fmt.Errorf("invalid %s %s: %s", name, v, form)
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return 0, fmt.Errorf("invalid %s %s: %s up to %d", name, v, form, math.MaxInt)
+	}
+	return n, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
