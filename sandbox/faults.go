@@ -23,7 +23,8 @@ type FaultConfig struct {
 	// ErrorRate is the share of requests, from 0 to 1, that fail with
 	// ErrorStatus instead of being served.
 	ErrorRate float64
-	// ErrorStatus is 500 or 503; zero means 500.
+	// ErrorStatus is 429, 500 or 503; zero means 500. A 429 or 503
+	// carries Retry-After: 1.
 	ErrorStatus int
 	// RateLimit is the request rate per account, in requests per second,
 	// above which requests get 429 with Retry-After; zero means no limit.
@@ -85,8 +86,8 @@ func (f FaultConfig) validate() error {
 	switch {
 	case f.ErrorRate < 0 || f.ErrorRate > 1 || math.IsNaN(f.ErrorRate):
 		return fmt.Errorf("errorRate %v is out of range: expected a share from 0 to 1", f.ErrorRate)
-	case f.ErrorStatus != 0 && f.ErrorStatus != 500 && f.ErrorStatus != 503:
-		return fmt.Errorf("errorStatus %d is not supported: expected 500 or 503", f.ErrorStatus)
+	case f.ErrorStatus != 0 && f.ErrorStatus != 429 && f.ErrorStatus != 500 && f.ErrorStatus != 503:
+		return fmt.Errorf("errorStatus %d is not supported: expected 429, 500 or 503", f.ErrorStatus)
 	case f.RateLimit < 0 || math.IsNaN(f.RateLimit):
 		return fmt.Errorf("rateLimit %v is negative: expected requests per second, 0 for no limit", f.RateLimit)
 	case f.WebsocketDropAfter < 0:
@@ -96,7 +97,7 @@ func (f FaultConfig) validate() error {
 }
 
 // FaultConfigFromEnv reads SANDBOX_LATENCY ("100ms" or "50ms-200ms"),
-// SANDBOX_ERROR_RATE (0 to 1), SANDBOX_ERROR_STATUS (500 or 503),
+// SANDBOX_ERROR_RATE (0 to 1), SANDBOX_ERROR_STATUS (429, 500 or 503),
 // SANDBOX_RATE_LIMIT (requests per second per account) and
 // SANDBOX_WS_DROP_AFTER (messages).
 func FaultConfigFromEnv() (FaultConfig, error) {

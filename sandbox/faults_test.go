@@ -44,7 +44,7 @@ func TestFaultsRejectInvalidSettings(t *testing.T) {
 		{`{"latency":"soon"}`, http.StatusBadRequest, []string{"latency", "100ms"}},
 		{`{"latency":"200ms-50ms"}`, http.StatusBadRequest, []string{"latency"}},
 		{`{"errorRate":2}`, http.StatusBadRequest, []string{"errorRate"}},
-		{`{"errorStatus":502}`, http.StatusBadRequest, []string{"errorStatus", "503"}},
+		{`{"errorStatus":502}`, http.StatusBadRequest, []string{"errorStatus", "429", "500", "503"}},
 		{`{"rateLimit":-1}`, http.StatusBadRequest, []string{"rateLimit"}},
 		{`{"websocketDropAfter":-1}`, http.StatusBadRequest, []string{"websocketDropAfter"}},
 		{`{"jitter":"1s"}`, http.StatusBadRequest, []string{"jitter"}},
@@ -89,6 +89,7 @@ func TestFaultErrorStatuses(t *testing.T) {
 		{`{"errorRate":1}`, http.StatusInternalServerError, cognism.ErrServer},
 		{`{"errorRate":1,"errorStatus":500}`, http.StatusInternalServerError, cognism.ErrServer},
 		{`{"errorRate":1,"errorStatus":503}`, http.StatusServiceUnavailable, cognism.ErrUnavailable},
+		{`{"errorRate":1,"errorStatus":429}`, http.StatusTooManyRequests, cognism.ErrRateLimited},
 	}
 	for _, c := range cases {
 		t.Run(c.body, func(t *testing.T) {
@@ -98,7 +99,8 @@ func TestFaultErrorStatuses(t *testing.T) {
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != c.status || !errors.Is(err, c.kind) {
 				t.Fatalf("err = %v, want status %d", err, c.status)
 			}
-			if c.status == http.StatusServiceUnavailable && apiErr.RetryAfter != time.Second {
+			retried := c.status == http.StatusServiceUnavailable || c.status == http.StatusTooManyRequests
+			if retried && apiErr.RetryAfter != time.Second {
 				t.Errorf("Retry-After = %v, want 1s", apiErr.RetryAfter)
 			}
 		})

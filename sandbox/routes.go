@@ -143,6 +143,10 @@ func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request) bool {
 	}
 
 	switch s.faults.injectedError() {
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, "rate limit exceeded (injected fault); retry after the Retry-After seconds")
+		return false
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
 		writeError(w, http.StatusServiceUnavailable, "the service is offline for maintenance (injected fault); retry later")
