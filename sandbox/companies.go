@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/cognism/graphql-gateway/cognism"
@@ -17,6 +18,8 @@ type companyIndex struct {
 	list   []*seedCompany
 	byName map[string][]*seedCompany // by fold(name)
 	byPath map[string][]*seedCompany // by fold(path)
+	// position is each company's index in list, which is in id order.
+	position map[*seedCompany]int
 }
 
 func loadCompanyIndex(ctx context.Context, db *sql.DB) (*companyIndex, error) {
@@ -26,7 +29,11 @@ func loadCompanyIndex(ctx context.Context, db *sql.DB) (*companyIndex, error) {
 	}
 	defer rows.Close()
 
-	idx := &companyIndex{byName: map[string][]*seedCompany{}, byPath: map[string][]*seedCompany{}}
+	idx := &companyIndex{
+		byName:   map[string][]*seedCompany{},
+		byPath:   map[string][]*seedCompany{},
+		position: map[*seedCompany]int{},
+	}
 	for rows.Next() {
 		var founded, data string
 		if err := rows.Scan(&founded, &data); err != nil {
@@ -36,6 +43,7 @@ func loadCompanyIndex(ctx context.Context, db *sql.DB) (*companyIndex, error) {
 		if err := json.Unmarshal([]byte(data), &c.Company); err != nil {
 			return nil, err
 		}
+		idx.position[c] = len(idx.list)
 		idx.list = append(idx.list, c)
 		idx.byName[fold(c.Name)] = append(idx.byName[fold(c.Name)], c)
 		idx.byPath[fold(c.Path)] = append(idx.byPath[fold(c.Path)], c)
@@ -44,7 +52,8 @@ func loadCompanyIndex(ctx context.Context, db *sql.DB) (*companyIndex, error) {
 }
 
 // lookup returns the companies whose name or path equals name,
-// case-insensitively, without duplicates.
+// case-insensitively, without duplicates, in id order. A path match may
+// therefore come before a name match.
 func (idx *companyIndex) lookup(name string) []*seedCompany {
 	key := fold(name)
 	out := append([]*seedCompany{}, idx.byName[key]...)
@@ -53,6 +62,7 @@ func (idx *companyIndex) lookup(name string) []*seedCompany {
 			out = append(out, c)
 		}
 	}
+	slices.SortFunc(out, func(a, b *seedCompany) int { return idx.position[a] - idx.position[b] })
 	return out
 }
 

@@ -73,3 +73,22 @@ func TestCompanyWithoutTokenIsUnauthorized(t *testing.T) {
 		t.Errorf("error body = %q / %q", apiErr.Title, apiErr.Message)
 	}
 }
+
+func TestCompanyByNamePathMatchComesFirst(t *testing.T) {
+	ts := newTestSandbox(t)
+	for _, query := range []string{"acme", "ACME", "Acme"} {
+		got, err := ts.client.CompanyByName(ctx, query)
+		if err != nil {
+			t.Fatalf("CompanyByName(%q): %v", query, err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("CompanyByName(%q) returned %d companies, want 2", query, len(got))
+		}
+		if got[0].Name != "Acme Holdings" || got[0].Path != "acme" {
+			t.Errorf("CompanyByName(%q)[0] = %q (path %q), want Acme Holdings (path acme)", query, got[0].Name, got[0].Path)
+		}
+		if got[1].Name != "Acme" {
+			t.Errorf("CompanyByName(%q)[1] = %q, want Acme", query, got[1].Name)
+		}
+	}
+}

@@ -328,3 +328,37 @@ func BenchmarkEventStream(b *testing.B) {
 		})
 	}
 }
+
+func TestJobLeaveNamesOrganisationLeft(t *testing.T) {
+	ts := newTestSandbox(t)
+	opts := cognism.EventStreamOptions{Rule: cognism.Rule{cognism.Values("type", "job-leave")}, Count: 20}
+	events, err := ts.client.EventStream(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) == 0 {
+		t.Fatal("no job-leave events")
+	}
+
+	for _, ev := range events {
+		emp := ev.Employee
+		if emp.Organisation != ev.Org {
+			t.Errorf("event %s: employee.organisation = %q, want the organisation left %q", ev.ID, emp.Organisation, ev.Org)
+		}
+		if ev.OrgFromInfo == nil || ev.OrgFromInfo.Name != ev.Org {
+			t.Errorf("event %s: orgFromInfo = %+v, want %q", ev.ID, ev.OrgFromInfo, ev.Org)
+		}
+		people, err := ts.client.SearchPeople(ctx, cognism.PersonSearch{FirstName: emp.FirstName, LastName: emp.LastName})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := slices.ContainsFunc(people, func(p cognism.Person) bool {
+			return slices.ContainsFunc(p.Experience, func(pos cognism.Position) bool {
+				return pos.Company == ev.Org && pos.To != ""
+			})
+		})
+		if !found {
+			t.Errorf("event %s: no person named %q has a past position at %q", ev.ID, emp.Name, ev.Org)
+		}
+	}
+}

@@ -123,6 +123,11 @@ func (g *generator) insertCompanies(ctx context.Context, tx *sql.Tx, counts seed
 	}
 	g.weights[0] = 40 // IBM, first in realCompanies, gets the most people.
 	g.total += 30
+	for i := range nameClashCompanies {
+		c := nameClashCompanies[i]
+		g.addCompany(&c, 1)
+		paths[c.Path] = true
+	}
 
 	names := map[string]bool{}
 	for _, c := range g.companies {

@@ -166,3 +166,17 @@ var realCompanies = []seedCompany{
 	knownCompany("1056", "HP Inc.", "hp", public, "Computer Hardware", big, "https://www.hp.com",
 		[]string{"1501 Page Mill Road"}, "Palo Alto, California", "CA", "94304", "United States", "1939"),
 }
+
+// nameClashCompanies are two fictional companies that one query matches:
+// "acme" is the path of Acme Holdings and, case-insensitively, the whole
+// name of Acme. Acme Holdings has the lower id, so the company lookup
+// returns it first and a client that prefers an exact name match must
+// skip it.
+var nameClashCompanies = []seedCompany{
+	knownCompany("1901", "Acme Holdings", "acme", private, "Management Consulting", "201-500",
+		"https://www.acme-holdings.example", []string{"12 Harbour Street"}, "Leeds", "England", "LS1 4AB",
+		"United Kingdom", "1987"),
+	knownCompany("1902", "Acme", "acme-inc", private, "Computer Software", "51-200",
+		"https://www.acme.example", []string{"400 Market Street"}, "Portland, Oregon", "OR", "97201",
+		"United States", "2009"),
+}

@@ -82,8 +82,12 @@ func (g *generator) event(p *seedPerson, eventType string, at time.Time) cognism
 		ev.OrgFromInfo = &cognism.OrgRef{Name: from.Name, Type: ""}
 		ev.OldLoc = ev.Loc
 	case "job-leave":
+		// employee.organisation names the organisation left. The person
+		// works at p.Current since, so a person search by company finds
+		// them under p.Current, and under org only in their experience.
 		ev.OrgFromInfo = &cognism.OrgRef{Name: from.Name, Type: ""}
-		ev.Employee.Organisation = ""
+		ev.Employee.Organisation = org.Name
+		ev.Employee.OldOrganisation = org.Name
 	case "job-move":
 		ev.OrgToInfo = &cognism.OrgRef{Name: org.Name, Type: ""}
 		ev.OrgFromInfo = &cognism.OrgRef{Name: org.Name, Type: ""}
