@@ -15,6 +15,7 @@ const (
 	DefaultMaxDepth        = 12
 	DefaultComplexityLimit = 20000
 	DefaultParserTokens    = 15000
+	DefaultMaxFields       = 5000
 )
 
 // Config sets up the GraphQL handler.
@@ -43,6 +44,9 @@ type Config struct {
 	// with first counts its children first times; zero means
 	// DefaultComplexityLimit.
 	ComplexityLimit int
+	// MaxFields caps the fields an operation expands to, each fragment
+	// spread counting its fragment's fields; zero means DefaultMaxFields.
+	MaxFields int
 
 	// Logger receives one line per operation; nil means slog.Default().
 	Logger *slog.Logger
@@ -79,6 +83,9 @@ func (c *Config) withDefaults() (*Config, error) {
 	}
 	if out.ComplexityLimit <= 0 {
 		out.ComplexityLimit = DefaultComplexityLimit
+	}
+	if out.MaxFields <= 0 {
+		out.MaxFields = DefaultMaxFields
 	}
 	if out.Logger == nil {
 		out.Logger = slog.Default()

@@ -38,6 +38,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(DefaultParserTokens)
+	srv.Use(sizeLimit{max: c.MaxFields, tokens: DefaultParserTokens})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(c.ComplexityLimit))
 	srv.Use(depthLimit{max: c.MaxDepth})
