@@ -38,7 +38,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(DefaultParserTokens)
-	srv.Use(sizeLimit{max: c.MaxFields, tokens: DefaultParserTokens})
+	srv.Use(documentCheck{maxFields: c.MaxFields, tokens: DefaultParserTokens})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(c.ComplexityLimit))
 	srv.Use(depthLimit{max: c.MaxDepth})
@@ -91,6 +91,7 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 		ctx := withRequestScope(r.Context(), cfg, creds)
 		if isPlainHTTP(r) {
 			w = &jsonStatusWriter{ResponseWriter: w}
+			ctx = context.WithValue(ctx, plainHTTPKey{}, true)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -101,6 +102,15 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 func isPlainHTTP(r *http.Request) bool {
 	return r.Header.Get("Upgrade") == "" &&
 		!strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+type plainHTTPKey struct{}
+
+// isPlainHTTPRequest reports whether ctx belongs to a plain HTTP request,
+// which cannot stream a subscription's events.
+func isPlainHTTPRequest(ctx context.Context) bool {
+	plain, _ := ctx.Value(plainHTTPKey{}).(bool)
+	return plain
 }
 
 // jsonStatusWriter sends 200 instead of gqlgen's 422 for documents that

@@ -395,3 +395,39 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestSubscriptionOverPlainPostIsRejected(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`subscription { liveEvents { id } }`, nil, nil)
+
+	if resp.code() != graph.CodeBadRequest {
+		t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeBadRequest, resp.Errors)
+	}
+	msg := resp.Errors[0].Message
+	if !strings.Contains(msg, "websocket") {
+		t.Errorf("message %q does not name the websocket transport", msg)
+	}
+	if !strings.Contains(msg, "text/event-stream") {
+		t.Errorf("message %q does not name the SSE media type", msg)
+	}
+}
+
+func TestSubscriptionOverGetNamesTransports(t *testing.T) {
+	g := newGateway(t)
+	query := url.Values{"query": {`subscription { liveEvents { id } }`}}
+
+	resp, err := http.Get(g.url + "?" + query.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("status = %d, want 405", resp.StatusCode)
+	}
+	if !strings.Contains(string(body), "websocket") {
+		t.Errorf("body %s does not name the websocket transport", body)
+	}
+}

@@ -14,51 +14,82 @@ import (
 	"github.com/cognism/graphql-gateway/graph/scalar"
 )
 
-// CodeQueryTooLarge is the extensions.code of an operation rejected for
-// expanding to more fields than Config.MaxFields.
-const CodeQueryTooLarge = "QUERY_TOO_LARGE"
+// Codes of requests rejected before they run.
+const (
+	// CodeQueryTooLarge marks an operation that expands to more fields
+	// than Config.MaxFields.
+	CodeQueryTooLarge = "QUERY_TOO_LARGE"
+	// CodeBadRequest marks a request the gateway cannot serve as sent,
+	// such as a subscription over plain HTTP.
+	CodeBadRequest = "BAD_REQUEST"
+)
 
-// sizeLimit rejects documents whose operations expand, with every fragment
-// spread replaced by its fragment, to more than max fields. It runs on the
-// raw parameters, before gqlgen validates the document and measures its
-// complexity, as both walk the expanded selections: a few kilobytes of
-// fragments that each spread the previous one twice expand to billions.
-type sizeLimit struct {
-	max    int
-	tokens int
+// documentCheck rejects documents before gqlgen validates them and measures
+// their complexity. Both steps walk every fragment expansion, so operations
+// over maxFields fields stop here: a few kilobytes of fragments that each
+// spread the previous one twice expand to billions of fields. Subscriptions
+// sent as plain HTTP requests stop here too, because they would hang until
+// an event arrives.
+type documentCheck struct {
+	maxFields int
+	tokens    int
 }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
-} = sizeLimit{}
+} = documentCheck{}
 
 // ExtensionName names the extension in gqlgen's registry.
-func (sizeLimit) ExtensionName() string { return "SizeLimit" }
+func (documentCheck) ExtensionName() string { return "DocumentCheck" }
 
 // Validate accepts every schema.
-func (sizeLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (documentCheck) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters parses the document and rejects it when one of
-// its operations expands to too many fields. Documents that do not parse
-// pass, for gqlgen to report their errors.
-func (l sizeLimit) MutateOperationParameters(_ context.Context, params *graphql.RawParams) *gqlerror.Error {
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, l.tokens)
+// its operations expands to too many fields, or when it would run a
+// subscription over plain HTTP. Documents that do not parse pass, so that
+// gqlgen reports their errors.
+func (c documentCheck) MutateOperationParameters(ctx context.Context, params *graphql.RawParams) *gqlerror.Error {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, c.tokens)
 	if err != nil {
 		return nil
 	}
-	walk := newFragmentWalk(doc.Fragments, l.max)
+
+	walk := newFragmentWalk(doc.Fragments, c.maxFields)
 	for _, op := range doc.Operations {
-		n := walk.fields(op.SelectionSet)
-		if n <= l.max {
-			continue
+		if walk.fields(op.SelectionSet) > c.maxFields {
+			return codedErrorf(CodeQueryTooLarge,
+				"operation expands to more than %d fields, the maximum. "+
+					"Select fewer fields or spread fewer fragments", c.maxFields)
 		}
-		err := gqlerror.Errorf("operation expands to more than %d fields, the limit; "+
-			"select fewer fields or spread fewer fragments", l.max)
-		err.Extensions = map[string]any{"code": CodeQueryTooLarge}
-		return err
+	}
+
+	op := selectedOperation(doc, params.OperationName)
+	if op != nil && op.Operation == ast.Subscription && isPlainHTTPRequest(ctx) {
+		return codedErrorf(CodeBadRequest, "%s", subscriptionTransportHint)
 	}
 	return nil
+}
+
+// subscriptionTransportHint is the message that names the transports of a
+// subscription.
+const subscriptionTransportHint = "subscriptions need a websocket (graphql-transport-ws protocol) " +
+	"or server-sent events (POST with Accept: text/event-stream)"
+
+// selectedOperation returns the operation that name selects in doc: the
+// only one when name is empty, else nil.
+func selectedOperation(doc *ast.QueryDocument, name string) *ast.OperationDefinition {
+	if name == "" && len(doc.Operations) == 1 {
+		return doc.Operations[0]
+	}
+	return doc.Operations.ForName(name)
+}
+
+func codedErrorf(code, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": code}
+	return err
 }
 
 // fragmentWalk measures selection sets with each fragment measured once, so
@@ -83,8 +114,8 @@ func newFragmentWalk(fragments ast.FragmentDefinitionList, ceiling int) *fragmen
 }
 
 // fields returns how many fields set expands to, capped just above the
-// ceiling. Unknown and cyclic spreads count nothing; validation rejects
-// them.
+// ceiling. Unknown and cyclic spreads count nothing, because validation
+// rejects them.
 func (w *fragmentWalk) fields(set ast.SelectionSet) int {
 	total := 0
 	for _, sel := range set {

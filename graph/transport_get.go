@@ -3,6 +3,7 @@ package graph
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -21,26 +22,39 @@ type getTransport struct {
 // the GET transport.
 func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	values, err := url.ParseQuery(r.URL.RawQuery)
-	if err == nil && !isQueryOperation(values.Get("query"), values.Get("operationName")) {
+	if err != nil {
+		t.GET.Do(w, r, exec)
+		return
+	}
+
+	switch operationType(values.Get("query"), values.Get("operationName")) {
+	case ast.Mutation:
 		w.Header().Set("Allow", http.MethodPost)
 		writeHTTPError(w, http.StatusMethodNotAllowed,
-			"GET requests can only run queries; send mutations and subscriptions with POST")
+			"GET requests can only run queries. Send mutations with POST")
+		return
+	case ast.Subscription:
+		w.Header().Set("Allow", http.MethodPost)
+		writeHTTPError(w, http.StatusMethodNotAllowed,
+			"GET requests can only run queries. "+strings.ToUpper(subscriptionTransportHint[:1])+
+				subscriptionTransportHint[1:])
 		return
 	}
 	t.GET.Do(w, r, exec)
+	t.GET.Do(w, r, exec)
 }
 
-// isQueryOperation reports whether the operation a GET request would run is
-// a query. Documents that do not parse, or name no such operation, count as
-// queries, so that the GET transport reports their errors.
-func isQueryOperation(query, operationName string) bool {
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+// operationType returns the type of the operation a GET request would run.
+// Documents that do not parse, or name no such operation, count as queries,
+// so that the GET transport reports their errors.
+func operationType(query, operationName string) ast.Operation {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, DefaultParserTokens)
 	if err != nil {
-		return true
+		return ast.Query
 	}
-	op := doc.Operations.ForName(operationName)
-	if operationName == "" && len(doc.Operations) == 1 {
-		op = doc.Operations[0]
+	op := selectedOperation(doc, operationName)
+	if op == nil {
+		return ast.Query
 	}
-	return op == nil || op.Operation == ast.Query
+	return op.Operation
 }
