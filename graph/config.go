@@ -23,8 +23,8 @@ type Config struct {
 	// Client calls the Cognism API; required. Build its HTTP client with
 	// CountUpstreamCalls to have upstream calls counted per operation.
 	Client *cognism.Client
-	// DefaultCredentials are used when a request carries no
-	// X-API-AccessToken header.
+	// DefaultCredentials are used when a request's X-API-AccessToken and
+	// X-API-SecretKey headers are both missing or empty.
 	DefaultCredentials cognism.Credentials
 	// UpstreamConcurrency bounds the upstream calls each loader runs at a
 	// time; zero means loader.DefaultConcurrency.

@@ -87,7 +87,11 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 
-		creds := credentialsFrom(r.Header, cfg.DefaultCredentials)
+		creds, err := credentialsFrom(r.Header, cfg.DefaultCredentials)
+		if err != nil {
+			writeCodedHTTPError(w, http.StatusUnauthorized, CodeUnauthenticated, err.Error())
+			return
+		}
 		ctx := withRequestScope(r.Context(), cfg, creds)
 		if isPlainHTTP(r) {
 			w = &jsonStatusWriter{ResponseWriter: w}
@@ -141,6 +145,15 @@ func writeHTTPError(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = fmt.Fprintf(w, `{"errors":[{"message":%s}]}`, strconv.Quote(message))
+}
+
+// writeCodedHTTPError writes an error response like writeHTTPError, with
+// code in the error's extensions.
+func writeCodedHTTPError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, `{"errors":[{"message":%s,"extensions":{"code":%s}}]}`,
+		strconv.Quote(message), strconv.Quote(code))
 }
 
 // recoverFunc turns a panic in a resolver into an internal error at the

@@ -431,3 +431,40 @@ func TestSubscriptionOverGetNamesTransports(t *testing.T) {
 		t.Errorf("body %s does not name the websocket transport", body)
 	}
 }
+
+func TestCredentialHeaders(t *testing.T) {
+	g := newGateway(t)
+	cases := []struct {
+		name     string
+		headers  map[string]string
+		wantCode string
+	}{
+		{"secret key alone", map[string]string{"X-API-SecretKey": "wrong"}, graph.CodeUnauthenticated},
+		{"empty token with a secret key", map[string]string{"X-API-AccessToken": "", "X-API-SecretKey": "wrong"}, graph.CodeUnauthenticated},
+		{"both empty", map[string]string{"X-API-AccessToken": "", "X-API-SecretKey": ""}, ""},
+		{"neither", nil, ""},
+		{"wrong token alone", map[string]string{"X-API-AccessToken": "wrong"}, graph.CodeUnauthenticated},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := g.do(`{ company(name: "IBM") { name } }`, nil, tc.headers)
+
+			if resp.code() != tc.wantCode {
+				t.Errorf("code = %q, want %q (errors %+v)", resp.code(), tc.wantCode, resp.Errors)
+			}
+		})
+	}
+}
+
+func TestSecretKeyAloneNamesTokenHeader(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`{ company(name: "IBM") { name } }`, nil, map[string]string{"X-API-SecretKey": "wrong"})
+
+	if resp.Status != http.StatusUnauthorized {
+		t.Errorf("status = %d, want 401", resp.Status)
+	}
+	if len(resp.Errors) == 0 || !strings.Contains(resp.Errors[0].Message, "X-API-AccessToken") {
+		t.Errorf("errors %+v do not name the X-API-AccessToken header", resp.Errors)
+	}
+}

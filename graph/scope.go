@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -88,13 +89,25 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return t.base.RoundTrip(req)
 }
 
+// errMissingAccessToken rejects a request that sends a secret key without
+// an access token.
+var errMissingAccessToken = errors.New(
+	"missing X-API-AccessToken header: send it with X-API-SecretKey, or send neither " +
+		"to use the gateway's default account")
+
 // credentialsFrom returns the credentials of the X-API-AccessToken and
-// X-API-SecretKey headers when the access token header is set, else
-// fallback.
-func credentialsFrom(h http.Header, fallback cognism.Credentials) cognism.Credentials {
+// X-API-SecretKey headers. Only a request whose headers are both missing or
+// empty, as GraphiQL's header editor sends them, gets fallback. A secret key
+// without an access token is an error, and an access token alone is
+// credentials with no secret key, which some endpoints accept.
+func credentialsFrom(h http.Header, fallback cognism.Credentials) (cognism.Credentials, error) {
 	token := h.Get("X-API-AccessToken")
-	if token == "" {
-		return fallback
+	secret := h.Get("X-API-SecretKey")
+	switch {
+	case token == "" && secret == "":
+		return fallback, nil
+	case token == "":
+		return cognism.Credentials{}, errMissingAccessToken
 	}
-	return cognism.Credentials{AccessToken: token, SecretKey: h.Get("X-API-SecretKey")}
+	return cognism.Credentials{AccessToken: token, SecretKey: secret}, nil
 }
