@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -96,6 +97,7 @@ type liveStreamKey struct{}
 type liveStream struct {
 	mu       sync.Mutex
 	source   <-chan *LiveEvent
+	dates    liveDates
 	out      chan *model.Event
 	ended    func() error
 	path     ast.Path
@@ -115,17 +117,27 @@ func trackLiveStreams(ctx context.Context, next graphql.OperationHandler) graphq
 
 // attachSubscription ties sub to the operation of ctx and returns the
 // channel for gqlgen: sub closes when the operation ends, and its end error
-// becomes the operation's last response.
-func attachSubscription(ctx context.Context, sub *live.Subscription[*LiveEvent]) <-chan *model.Event {
+// becomes the operation's last response. Only events within dates pass, and
+// sub closes without error once dates admit no new event.
+func attachSubscription(
+	ctx context.Context,
+	sub *live.Subscription[*LiveEvent],
+	dates liveDates,
+) <-chan *model.Event {
 	context.AfterFunc(ctx, sub.Close)
+	if end := dates.end(); !end.IsZero() {
+		timer := time.AfterFunc(time.Until(end), sub.Close)
+		context.AfterFunc(ctx, func() { timer.Stop() })
+	}
 	s, ok := ctx.Value(liveStreamKey{}).(*liveStream)
 	if !ok {
-		return forwardEvents(ctx, sub.Events())
+		return forwardEvents(ctx, sub.Events(), dates)
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.source = sub.Events()
+	s.dates = dates
 	s.out = make(chan *model.Event, 1)
 	s.ended = sub.Err
 	if fc := graphql.GetFieldContext(ctx); fc != nil {
@@ -137,7 +149,7 @@ func attachSubscription(ctx context.Context, sub *live.Subscription[*LiveEvent])
 // forwardEvents feeds gqlgen from the hub on a context without a
 // liveStream. The operation middleware always adds one, so this path only
 // keeps the resolvers working without that middleware.
-func forwardEvents(ctx context.Context, in <-chan *LiveEvent) <-chan *model.Event {
+func forwardEvents(ctx context.Context, in <-chan *LiveEvent, dates liveDates) <-chan *model.Event {
 	out := make(chan *model.Event)
 	go func() {
 		defer close(out)
@@ -148,6 +160,9 @@ func forwardEvents(ctx context.Context, in <-chan *LiveEvent) <-chan *model.Even
 			case ev, ok := <-in:
 				if !ok {
 					return
+				}
+				if !dates.contains(ev.Event) {
+					continue
 				}
 				select {
 				case out <- ev.Event:
@@ -164,6 +179,24 @@ func (s *liveStream) channels() (<-chan *LiveEvent, chan *model.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.source, s.out
+}
+
+// next returns the next event within the stream's dates, or false when the
+// source closed or ctx ended.
+func (s *liveStream) next(ctx context.Context, source <-chan *LiveEvent) (*LiveEvent, bool) {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, false
+		case ev, ok := <-source:
+			if !ok {
+				return nil, false
+			}
+			if s.dates.contains(ev.Event) {
+				return ev, true
+			}
+		}
+	}
 }
 
 // operationKey identifies what a response to an event depends on besides
@@ -260,33 +293,32 @@ func liveResponses(cfg *Config) graphql.ResponseMiddleware {
 			return next(scoped)
 		}
 
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev, ok := <-source:
-			if !ok {
-				return stream.finalResponse()
+		ev, ok := stream.next(ctx, source)
+		if !ok {
+			if ctx.Err() != nil {
+				return nil
 			}
-			shared, owner := ev.claim(stream.operationKey(ctx))
-			if !owner {
-				select {
-				case <-shared.done:
-				case <-ctx.Done():
-					return nil
-				}
-				if shared.resp != nil {
-					return shared.resp
-				}
-			}
-			if !owner {
-				out <- ev.Event
-				return next(scoped)
-			}
-			return executeShared(ctx, shared, func() *graphql.Response {
-				out <- ev.Event
-				return next(scoped)
-			})
+			return stream.finalResponse()
 		}
+		shared, owner := ev.claim(stream.operationKey(ctx))
+		if !owner {
+			select {
+			case <-shared.done:
+			case <-ctx.Done():
+				return nil
+			}
+			if shared.resp != nil {
+				return shared.resp
+			}
+		}
+		if !owner {
+			out <- ev.Event
+			return next(scoped)
+		}
+		return executeShared(ctx, shared, func() *graphql.Response {
+			out <- ev.Event
+			return next(scoped)
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/generated"
@@ -25,13 +26,17 @@ func (r *subscriptionResolver) LiveEvents(ctx context.Context, filter *model.Eve
 	if err := rule.Validate(); err != nil {
 		return nil, inputErrorf("filter", "%s", err)
 	}
+	dates, err := liveDatesOf(filter, time.Now())
+	if err != nil {
+		return nil, err
+	}
 
 	creds, _ := cognism.CredentialsFromContext(ctx)
 	sub, err := r.Live.Subscribe(creds, rule)
 	if err != nil {
 		return nil, subscribeError(err)
 	}
-	return attachSubscription(ctx, sub), nil
+	return attachSubscription(ctx, sub, dates), nil
 }
 
 // TriggerFired is the resolver for the triggerFired field.
@@ -48,7 +53,7 @@ func (r *subscriptionResolver) TriggerFired(ctx context.Context, subscriptionID 
 	if err != nil {
 		return nil, subscribeError(err)
 	}
-	return attachSubscription(ctx, sub), nil
+	return attachSubscription(ctx, sub, liveDates{}), nil
 }
 
 // Subscription returns generated.SubscriptionResolver implementation.

@@ -2320,15 +2320,29 @@ type Subscription {
   Events matching the filter as they happen. Subscribers with the same
   credentials and filter share one upstream websocket; after a reconnect the
   gap is filled from the event stream, so each event arrives once.
+
+  Date bounds apply to the day of each event, or to the day it was recorded
+  when it has none: events outside them are skipped. A ` + "`" + `dateTo` + "`" + ` before today
+  is rejected with BAD_USER_INPUT, because no live event can match it; query
+  past events with ` + "`" + `events` + "`" + `. The subscription completes at midnight UTC after
+  ` + "`" + `dateTo` + "`" + `.
+
+  One set of credentials holds at most 50 upstream websockets, one per
+  distinct filter, and the gateway at most 1,000 (both configurable); a
+  subscription that needs one more fails with TOO_MANY_SUBSCRIPTIONS, and
+  the others continue.
   """
   liveEvents(
-    "Conditions the events must meet; omitted: all events. Date bounds are ignored."
+    "Conditions the events must meet; omitted: all events."
     filter: EventFilter
   ): Event!
 
   """
   Events delivered to the gateway's webhook endpoint for a trigger
-  subscription created without a callback.
+  subscription created without a callback. The callback URL carries a token
+  valid for this trigger subscription only; every client that can read the
+  subscription with the same credentials can read the URL and post events
+  to it.
   """
   triggerFired(
     "Id of the trigger subscription."

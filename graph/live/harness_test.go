@@ -301,11 +301,15 @@ func (c *wsClient) tryRead(timeout time.Duration) (message, error) {
 }
 
 // readType skips keep-alive messages, replies pong to pings, and returns
-// the next other message.
+// the next other message, failing when none arrives within a minute.
 func (c *wsClient) readType() message {
 	c.t.Helper()
+	deadline := time.Now().Add(time.Minute)
 	for {
-		msg := c.read()
+		msg, err := c.tryRead(time.Until(deadline))
+		if err != nil {
+			c.t.Fatalf("reading: %v", err)
+		}
 		switch msg.Type {
 		case "ka", "pong":
 			continue
