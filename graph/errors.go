@@ -2,12 +2,15 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -55,47 +58,50 @@ type classification struct {
 }
 
 // classify maps an error from a resolver to a code, a status and a message
-// without credentials.
+// built from the error's fields, which names no upstream host, base path or
+// Go type.
 func classify(err error) classification {
 	var (
-		apiErr    *cognism.APIError
-		decodeErr *cognism.DecodeError
-		inputErr  *InputError
-		scalarErr *scalar.InputError
-		ruleErr   *cognism.RuleError
-		netErr    net.Error
-		panicErr  *loader.PanicError
+		apiErr       *cognism.APIError
+		decodeErr    *cognism.DecodeError
+		transportErr *cognism.TransportError
+		inputErr     *InputError
+		scalarErr    *scalar.InputError
+		ruleErr      *cognism.RuleError
+		netErr       net.Error
+		panicErr     *loader.PanicError
 	)
 	switch {
 	case errors.As(err, &inputErr), errors.As(err, &scalarErr), errors.As(err, &ruleErr),
 		isClientValidation(err):
-		return classification{CodeBadUserInput, http.StatusBadRequest, err.Error()}
+		return classification{CodeBadUserInput, http.StatusBadRequest, trimPrefix(err.Error())}
 	case errors.As(err, &apiErr):
 		return classifyAPIError(apiErr)
 	case errors.As(err, &decodeErr):
-		return classification{CodeUpstreamError, http.StatusBadGateway, trimPrefix(decodeErr.Error())}
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return classification{
-			CodeUpstreamTimeout, http.StatusGatewayTimeout,
-			"upstream request timed out: " + trimPrefix(err.Error()),
+			CodeUpstreamError, http.StatusBadGateway,
+			fmt.Sprintf("upstream response of %s is malformed: %s",
+				decodeErr.Endpoint, describeDecodeFailure(decodeErr.Err)),
 		}
+	case errors.As(err, &transportErr):
+		return classifyTransportError(transportErr)
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return classification{CodeUpstreamTimeout, http.StatusGatewayTimeout, "upstream request timed out"}
 	case errors.Is(err, context.Canceled):
 		return classification{
 			CodeUpstreamTimeout, http.StatusGatewayTimeout,
 			"request cancelled before upstream answered",
 		}
 	case errors.As(err, &netErr):
-		return classification{
-			CodeUpstreamUnavailable, http.StatusServiceUnavailable,
-			"upstream unreachable: " + trimPrefix(err.Error()),
-		}
+		return classification{CodeUpstreamUnavailable, http.StatusServiceUnavailable, "upstream unreachable"}
 	case errors.As(err, &panicErr):
 		return classification{CodeInternal, http.StatusInternalServerError, "internal server error"}
 	}
-	return classification{CodeInternal, http.StatusInternalServerError, err.Error()}
+	return classification{CodeInternal, http.StatusInternalServerError, "internal server error"}
 }
 
-// classifyAPIError maps an upstream HTTP status to a code.
+// classifyAPIError maps an upstream HTTP status to a code, with a message
+// naming the request's method and API path and the upstream's own message.
 func classifyAPIError(e *cognism.APIError) classification {
 	code := CodeUpstreamError
 	switch {
@@ -114,7 +120,79 @@ func classifyAPIError(e *cognism.APIError) classification {
 	case errors.Is(e, cognism.ErrUnavailable):
 		code = CodeUpstreamUnavailable
 	}
-	return classification{code, e.StatusCode, "upstream " + trimPrefix(e.Error())}
+
+	// NOTE: the cognism client replaces every credential substring in
+	// e.Message with REDACTED, user-supplied text included.
+	detail := e.Message
+	if detail == "" {
+		detail = e.Title
+	}
+	msg := fmt.Sprintf("upstream request %s %s failed with status %d",
+		e.Method, apiPath(e.Path), e.StatusCode)
+	if detail != "" {
+		msg += ": " + detail
+	}
+	return classification{code, e.StatusCode, msg}
+}
+
+// classifyTransportError maps a call that got no response to a timeout or
+// an unavailable upstream, naming the endpoint template but not the host.
+func classifyTransportError(e *cognism.TransportError) classification {
+	if e.Timeout() {
+		return classification{
+			CodeUpstreamTimeout, http.StatusGatewayTimeout,
+			fmt.Sprintf("upstream request %s failed: timed out", e.Endpoint),
+		}
+	}
+	return classification{
+		CodeUpstreamUnavailable, http.StatusServiceUnavailable,
+		fmt.Sprintf("upstream request %s failed: %s", e.Endpoint, describeNetworkFailure(e.Err)),
+	}
+}
+
+// apiPath returns the API part of an upstream request path, without the
+// query and the base URL's path prefix.
+func apiPath(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	if i := strings.Index(path, "/api/"); i > 0 {
+		path = path[i:]
+	}
+	return path
+}
+
+// describeNetworkFailure names a network failure in plain words, without
+// the addresses a net.OpError carries.
+func describeNetworkFailure(err error) string {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &dnsErr):
+		return "host lookup failed"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed before a response"
+	}
+	return "network error"
+}
+
+// describeDecodeFailure names a decoding failure in plain words, without
+// the Go type names of encoding/json's errors.
+func describeDecodeFailure(err error) string {
+	var (
+		typeErr   *json.UnmarshalTypeError
+		syntaxErr *json.SyntaxError
+	)
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return fmt.Sprintf("field %s has an unexpected %s value", typeErr.Field, typeErr.Value)
+	case errors.As(err, &typeErr):
+		return fmt.Sprintf("unexpected %s value", typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("invalid JSON at byte %d", syntaxErr.Offset)
+	}
+	return "the body does not have the documented format"
 }
 
 // isClientValidation reports the cognism client's own input checks, which
@@ -145,7 +223,11 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			logger.ErrorContext(ctx, "loader call panicked",
 				"panic", fmt.Sprint(panicErr.Value), "stack", string(panicErr.Stack))
 		}
-		return presentError(ctx, err)
+		gqlErr := presentError(ctx, err)
+		if gqlErr.Extensions["code"] == CodeInternal && panicErr == nil {
+			logger.ErrorContext(ctx, "resolver failed", "error", err)
+		}
+		return gqlErr
 	}
 }
 

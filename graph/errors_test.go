@@ -195,3 +195,57 @@ func TestInvalidScalarVariableNamesArgument(t *testing.T) {
 		t.Errorf("message %q should show the rejected value", msg)
 	}
 }
+
+func TestUpstreamErrorMessageIsPlain(t *testing.T) {
+	base := failingUpstream(t, http.StatusServiceUnavailable, "/company/Oracle")
+	g := newGatewayOver(t, base+"/prefix")
+
+	resp := g.do(`{ company(name: "Oracle") { name } }`, nil, nil)
+
+	if len(resp.Errors) == 0 {
+		t.Fatal("no error for a failing upstream")
+	}
+	msg := resp.Errors[0].Message
+	want := "upstream request GET /api/v1/company/Oracle failed with status 503: injected by the test"
+	if msg != want {
+		t.Errorf("message = %q, want %q", msg, want)
+	}
+}
+
+func TestUnreachableUpstreamNamesNoHost(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	host := closed.Listener.Addr().String()
+	closed.Close()
+	g := newGatewayOver(t, closed.URL)
+
+	resp := g.do(`{ company(name: "IBM") { name } }`, nil, nil)
+
+	if resp.code() != graph.CodeUpstreamUnavailable {
+		t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeUpstreamUnavailable, resp.Errors)
+	}
+	msg := resp.Errors[0].Message
+	if strings.Contains(msg, host) {
+		t.Errorf("message %q names the upstream host", msg)
+	}
+	if !strings.Contains(msg, "connection refused") {
+		t.Errorf("message %q does not say the connection was refused", msg)
+	}
+}
+
+func TestMalformedUpstreamBodyNamesNoGoType(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"results": "not a list"}`)
+	}))
+	t.Cleanup(upstream.Close)
+	g := newGatewayOver(t, upstream.URL)
+
+	resp := g.do(`{ events(first: 1) { nodes { id } } }`, nil, nil)
+
+	if resp.code() != graph.CodeUpstreamError {
+		t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeUpstreamError, resp.Errors)
+	}
+	if msg := resp.Errors[0].Message; strings.Contains(msg, "cognism.") || strings.Contains(msg, "Go value") {
+		t.Errorf("message %q names a Go type", msg)
+	}
+}
