@@ -167,3 +167,11 @@ func organizationNames(entities []model.Entity) []string {
 	}
 	return names
 }
+
+// checkCompanyName rejects an empty company name argument.
+func checkCompanyName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return inputErrorf("name", "must not be empty; pass a company name or part of one")
+	}
+	return nil
+}

@@ -60,6 +60,9 @@ func (r *queryResolver) Company(ctx context.Context, name string) (*model.Compan
 
 // Companies is the resolver for the companies field.
 func (r *queryResolver) Companies(ctx context.Context, name string) ([]model.Company, error) {
+	if err := checkCompanyName(name); err != nil {
+		return nil, err
+	}
 	companies, err := r.loaders(ctx).Companies(ctx, name)
 	if err != nil {
 		return nil, err

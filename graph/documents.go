@@ -14,6 +14,10 @@ func entitySearchOptions(s model.EntitySearchInput) (cognism.EntitySearchOptions
 	if err := checkListValues("search.sources", s.Sources); err != nil {
 		return cognism.EntitySearchOptions{}, err
 	}
+	if strings.TrimSpace(s.Term) == "" {
+		return cognism.EntitySearchOptions{}, inputErrorf("search.term",
+			"must not be empty; pass the entity to search for, such as a company name")
+	}
 	opts := cognism.EntitySearchOptions{
 		Term:     s.Term,
 		Sources:  s.Sources,

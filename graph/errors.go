@@ -200,7 +200,7 @@ func describeDecodeFailure(err error) string {
 func isClientValidation(err error) bool {
 	for _, target := range []error{
 		cognism.ErrEmptyPersonSearch, cognism.ErrIncompleteEnrichment,
-		cognism.ErrEmptyPipeline, cognism.ErrNoSources,
+		cognism.ErrEmptyPipeline, cognism.ErrNoSources, cognism.ErrEmptySubscriptionID,
 	} {
 		if errors.Is(err, target) {
 			return true

@@ -12,6 +12,10 @@ import (
 // MaxPageSize is the largest first a connection accepts.
 const MaxPageSize = 200
 
+// maxCursorOffset bounds the offsets of cursors, far past any result the
+// upstream pages through, so that the page computed from one cannot overflow.
+const maxCursorOffset = 1 << 30
+
 // cursorPrefix marks the gateway's cursors, so other strings are rejected.
 const cursorPrefix = "cursor:v1:"
 
@@ -31,7 +35,7 @@ func decodeCursor(after *string) (int, error) {
 		return 0, inputErrorf("after", "%.40q is not a cursor of this API; pass a pageInfo.endCursor", *after)
 	}
 	offset, err := strconv.Atoi(strings.TrimPrefix(string(raw), cursorPrefix))
-	if err != nil || offset < 0 {
+	if err != nil || offset < 0 || offset >= maxCursorOffset {
 		return 0, inputErrorf("after", "%.40q is not a cursor of this API; pass a pageInfo.endCursor", *after)
 	}
 	return offset + 1, nil

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -138,7 +139,8 @@ func TestFirstOutOfRangeIsBadInput(t *testing.T) {
 
 func TestBadCursorIsBadInput(t *testing.T) {
 	g := newGateway(t)
-	for _, cursor := range []string{"not-a-cursor", "Y3Vyc29yOnYxOi01", "Y3Vyc29yOnYxOng", "", "%%%"} {
+	overflow := base64.RawURLEncoding.EncodeToString([]byte("cursor:v1:9223372036854775807"))
+	for _, cursor := range []string{"not-a-cursor", "Y3Vyc29yOnYxOi01", "Y3Vyc29yOnYxOng", "", "%%%", overflow} {
 		resp := g.do(pageQuery, map[string]any{"first": 3, "after": cursor}, nil)
 		if resp.code() != graph.CodeBadUserInput {
 			t.Errorf("after %q: code = %q, want %s", cursor, resp.code(), graph.CodeBadUserInput)

@@ -22,6 +22,9 @@ func (r *mutationResolver) CreateTriggerSubscription(ctx context.Context, input 
 
 // UpdateTriggerSubscription is the resolver for the updateTriggerSubscription field.
 func (r *mutationResolver) UpdateTriggerSubscription(ctx context.Context, id string, input model.TriggerSubscriptionInput) (*model.TriggerSubscription, error) {
+	if err := checkSubscriptionID(id); err != nil {
+		return nil, err
+	}
 	body, err := r.subscriptionInput(input, id)
 	if err != nil {
 		return nil, err
@@ -39,6 +42,9 @@ func (r *mutationResolver) UpdateTriggerSubscription(ctx context.Context, id str
 
 // DeleteTriggerSubscription is the resolver for the deleteTriggerSubscription field.
 func (r *mutationResolver) DeleteTriggerSubscription(ctx context.Context, id string) (string, error) {
+	if err := checkSubscriptionID(id); err != nil {
+		return "", err
+	}
 	if err := r.Client.DeleteSubscription(ctx, id); err != nil {
 		return "", err
 	}
@@ -60,6 +66,9 @@ func (r *queryResolver) TriggerSubscriptions(ctx context.Context) ([]model.Trigg
 
 // TriggerSubscription is the resolver for the triggerSubscription field.
 func (r *queryResolver) TriggerSubscription(ctx context.Context, id string) (*model.TriggerSubscription, error) {
+	if err := checkSubscriptionID(id); err != nil {
+		return nil, err
+	}
 	sub, err := r.Client.GetSubscription(ctx, id)
 	if errors.Is(err, cognism.ErrNotFound) {
 		return nil, nil

@@ -226,3 +226,27 @@ func TestPushToSessionReachesWebsocket(t *testing.T) {
 		t.Errorf("websocket received %v, %v; want the pushed data", pushed, err)
 	}
 }
+
+func TestEmptyArgumentsAreBadInput(t *testing.T) {
+	g := newGateway(t)
+	cases := []struct {
+		query, argument string
+	}{
+		{`{ triggerSubscription(id: "") { id } }`, "id"},
+		{`mutation { deleteTriggerSubscription(id: "") }`, "id"},
+		{`mutation { updateTriggerSubscription(id: " ", input: {name: "n", active: true, pattern: {type: "job-join"}}) { id } }`, "id"},
+		{`{ companies(name: "") { name } }`, "name"},
+		{`{ documentsByEntity(search: {term: "", sources: ["Reuters"], dateFrom: "2020-01-01", dateTo: "2021-01-01"}) { nodes { id } } }`, "search.term"},
+	}
+	for _, tc := range cases {
+		resp := g.do(tc.query, nil, nil)
+
+		if resp.code() != graph.CodeBadUserInput {
+			t.Errorf("%s: code = %q, want %s (errors %+v)", tc.query, resp.code(), graph.CodeBadUserInput, resp.Errors)
+			continue
+		}
+		if msg := resp.Errors[0].Message; !strings.Contains(msg, "invalid argument "+tc.argument+":") {
+			t.Errorf("%s: message %q does not name %s", tc.query, msg, tc.argument)
+		}
+	}
+}

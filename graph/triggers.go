@@ -156,3 +156,12 @@ func (r *Resolver) createTrigger(ctx context.Context, in model.TriggerSubscripti
 	out := triggerFromUpstream(*created)
 	return &out, nil
 }
+
+// checkSubscriptionID rejects an empty trigger subscription id.
+func checkSubscriptionID(id string) error {
+	if strings.TrimSpace(id) == "" {
+		return inputErrorf("id", "must not be empty; pass the id of a trigger subscription, "+
+			"as triggerSubscriptions lists them")
+	}
+	return nil
+}
