@@ -33,11 +33,36 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout)
+	var usageErr *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &usageErr):
+		fmt.Fprintln(os.Stderr, "graphql-gateway:", err)
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "graphql-gateway:", err)
 		os.Exit(1)
 	}
 }
+
+// usage lists the subcommands.
+const usage = `usage:
+  graphql-gateway [flags]          serve the gateway
+  graphql-gateway schema           print the schema in SDL
+  graphql-gateway sandbox [flags]  run the sandbox API alone
+Run graphql-gateway -h for the flags.
+`
+
+// usageError is a command line that names no known subcommand or has
+// arguments left over. The command exits with status 2 on it.
+type usageError struct {
+	msg string
+}
+
+// Error returns the message.
+func (e *usageError) Error() string { return e.msg }
 
 // run dispatches the subcommands and otherwise serves the gateway until ctx
 // ends.
@@ -45,6 +70,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "schema":
+			if len(args) > 1 {
+				return &usageError{fmt.Sprintf("schema takes no arguments, got %q", args[1:])}
+			}
 			_, err := io.WriteString(stdout, graph.SDL())
 			return err
 		case "sandbox":
@@ -100,7 +128,13 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		*timeout = d
 	}
 	if err := fs.Parse(args); err != nil {
-		return config{}, err
+		if errors.Is(err, flag.ErrHelp) {
+			return config{}, err
+		}
+		return config{}, &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return config{}, &usageError{fmt.Sprintf("unknown command %q", fs.Arg(0))}
 	}
 	if *timeout <= 0 {
 		return config{}, fmt.Errorf("invalid -upstream-timeout %s: expected a positive duration", *timeout)

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"testing"
 	"time"
@@ -69,5 +71,16 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 				t.Errorf("loadConfig accepted %v", env)
 			}
 		})
+	}
+}
+
+func TestUnknownCommandIsUsageError(t *testing.T) {
+	for _, args := range [][]string{{"foo"}, {"schema", "extra"}, {"-addr", "127.0.0.1:0", "foo"}, {"-no-such-flag"}} {
+		err := run(context.Background(), args, io.Discard)
+
+		var usageErr *usageError
+		if !errors.As(err, &usageErr) {
+			t.Errorf("run(%q) = %v, want a usage error", args, err)
+		}
 	}
 }
