@@ -19,6 +19,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph"
 	"github.com/cognism/graphql-gateway/graph/live"
 	"github.com/cognism/graphql-gateway/sandbox"
@@ -460,5 +461,39 @@ func TestSSEReceivesLiveEvents(t *testing.T) {
 		case <-deadline:
 			t.Fatal("no event within a minute")
 		}
+	}
+}
+
+func TestSlowSubscriberErrorSkipsUnreadEvents(t *testing.T) {
+	g := startGateway(t, options{hub: live.Config[*graph.LiveEvent]{Buffer: 4}})
+	org := "Unread Test"
+	creds := cognism.Credentials{AccessToken: sandbox.DefaultAccessToken, SecretKey: sandbox.DefaultSecretKey}
+	sub, err := g.hub.Subscribe(creds, cognism.Rule{cognism.Values("org", org)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+
+	// Events flow once one injected event arrives.
+	waitFor(t, "the upstream socket", func() bool {
+		g.inject(t, org)
+		select {
+		case <-sub.Events():
+			return true
+		case <-time.After(100 * time.Millisecond):
+			return false
+		}
+	})
+	waitFor(t, "the subscriber to fall behind", func() bool {
+		g.inject(t, org)
+		return g.hub.Stats().FeedSubscribers == 0
+	})
+
+	ev, open := <-sub.Events()
+	if open {
+		t.Errorf("received event %s after the subscriber fell behind, want the channel closed", ev.Event.ID)
+	}
+	if err := sub.Err(); !errors.Is(err, live.ErrSlowSubscriber) {
+		t.Errorf("Err = %v, want ErrSlowSubscriber", err)
 	}
 }

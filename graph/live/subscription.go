@@ -107,8 +107,9 @@ func (t *topic[T]) size() int {
 }
 
 // publish hands ev to every subscriber without blocking. A subscriber whose
-// buffer is full is ended with ErrSlowSubscriber. It returns the number of
-// subscribers that received ev.
+// buffer is full is ended with ErrSlowSubscriber, and its unread events are
+// dropped so that the error reaches its client next. It returns the number
+// of subscribers that received ev.
 func (t *topic[T]) publish(ev T) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -121,6 +122,7 @@ func (t *topic[T]) publish(ev T) int {
 		default:
 			delete(t.subs, s)
 			s.err = ErrSlowSubscriber
+			discard(s.events)
 			close(s.events)
 			slow++
 		}
@@ -140,5 +142,16 @@ func (t *topic[T]) end(err error) {
 		delete(t.subs, s)
 		s.err = err
 		close(s.events)
+	}
+}
+
+// discard drops the events buffered in ch.
+func discard[T any](ch chan T) {
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
 	}
 }

@@ -201,6 +201,9 @@ func (c *socket) WriteJSON(v any) error {
 	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
 	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+		// NOTE: a peer that reads nothing for WriteTimeout is dropped
+		// without a close frame (1006 at the client), because a frame may
+		// be half written and the connection's buffers are full.
 		_ = c.ws.Close()
 		return err
 	}
