@@ -51,6 +51,7 @@ func documentSearchOptions(s model.DocumentSearchInput) (cognism.DocumentSearchO
 		{"search.exclusions", s.Exclusions},
 		{"search.outputFields", s.OutputFields},
 		{"search.sources", s.Sources},
+		{"search.annotations", s.Annotations},
 	} {
 		if err := checkListValues(l.argument, l.values); err != nil {
 			return cognism.DocumentSearchOptions{}, err
@@ -73,7 +74,8 @@ func documentSearchOptions(s model.DocumentSearchInput) (cognism.DocumentSearchO
 func checkListValues(argument string, values []string) error {
 	for _, v := range values {
 		if strings.Contains(v, ",") {
-			return inputErrorf(argument, "%.60q contains a comma, which upstream reads as a separator", v)
+			return inputErrorf(argument, "%.60q contains a comma, which upstream reads as a separator. "+
+				"Pass each value as its own list item", v)
 		}
 	}
 	return nil

@@ -163,6 +163,8 @@ func TestCommaInListValueIsBadInput(t *testing.T) {
 		"sources":  `{ documentsReport(search: {sources: ["Reuters,Bloomberg"]}) }`,
 		"entity":   `{ documentsByEntity(search: {term: "IBM", sources: ["Reuters,BBC News"], dateFrom: "2015-01-01", dateTo: "2026-12-31"}) { nodes { id } } }`,
 		"news":     `{ company(name: "IBM") { news(sources: ["Reuters,BBC News"]) { nodes { id } } } }`,
+		"annotations": `{ documents(search: {sources: ["Reuters"], annotations: ["subject=ORG,industry=TEC"]}) {
+			documents { id } } }`,
 	}
 	for name, query := range cases {
 		t.Run(name, func(t *testing.T) {
