@@ -145,6 +145,10 @@ func TestTriggerInputChecks(t *testing.T) {
 		"relative url":          `{name: "x", active: false, pattern: {type: "quote"}, callback: {method: "POST", url: "/hook"}}`,
 		"header line break":     `{name: "x", active: false, pattern: {type: "quote"}, callback: {method: "POST", url: "http://127.0.0.1:9/", headers: ["A: b\r\nC: d"]}}`,
 		"empty name":            `{name: "", active: false, pattern: {type: "quote"}, callback: {method: "POST", url: "http://127.0.0.1:9/"}}`,
+		"empty pattern array":   `{name: "x", active: false, pattern: {type: []}, callback: {method: "POST", url: "http://127.0.0.1:9/"}}`,
+		"empty pattern string":  `{name: "x", active: false, pattern: {type: ""}, callback: {method: "POST", url: "http://127.0.0.1:9/"}}`,
+		"null pattern value":    `{name: "x", active: false, pattern: {type: null}, callback: {method: "POST", url: "http://127.0.0.1:9/"}}`,
+		"empty pattern item":    `{name: "x", active: false, pattern: {type: ["quote", ""]}, callback: {method: "POST", url: "http://127.0.0.1:9/"}}`,
 	}
 	for name, input := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -248,5 +252,20 @@ func TestEmptyArgumentsAreBadInput(t *testing.T) {
 		if msg := resp.Errors[0].Message; !strings.Contains(msg, "invalid argument "+tc.argument+":") {
 			t.Errorf("%s: message %q does not name %s", tc.query, msg, tc.argument)
 		}
+	}
+}
+
+func TestEmptyPatternValueNamesField(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`mutation { createTriggerSubscription(input: {name: "x", active: false, pattern: {type: []},
+		callback: {method: "POST", url: "http://127.0.0.1:9/"}}) { id } }`, nil, nil)
+
+	if len(resp.Errors) == 0 {
+		t.Fatal("an empty pattern array was accepted")
+	}
+	want := "invalid argument input.pattern.type: expected a non-empty string or array of strings"
+	if msg := resp.Errors[0].Message; msg != want {
+		t.Errorf("message = %q, want %q", msg, want)
 	}
 }

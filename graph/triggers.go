@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -26,7 +27,7 @@ func patternFromJSON(raw scalar.JSON) (map[string]string, error) {
 	for field, value := range fields {
 		text, err := patternValue(value)
 		if err != nil {
-			return nil, inputErrorf("input.pattern", "field %q: %s", field, err)
+			return nil, inputErrorf("input.pattern."+field, "%s", err)
 		}
 		clauses, err := cognism.ParseRule(field + "=" + text)
 		if err != nil {
@@ -40,15 +41,28 @@ func patternFromJSON(raw scalar.JSON) (map[string]string, error) {
 	return pattern, nil
 }
 
-// patternValue renders one pattern value as clause alternatives.
+// errPatternValue rejects a pattern value that would match nothing, or
+// every event once stored as an empty string.
+var errPatternValue = errors.New("expected a non-empty string or array of strings")
+
+// patternValue renders one pattern value as clause alternatives. Null, an
+// empty string, an empty array and an array holding an empty string are
+// rejected.
 func patternValue(value json.RawMessage) (string, error) {
+	if string(value) == "null" {
+		return "", errPatternValue
+	}
 	var text string
 	if err := json.Unmarshal(value, &text); err == nil {
+		if strings.TrimSpace(text) == "" {
+			return "", errPatternValue
+		}
 		return text, nil
 	}
 	var values []string
-	if err := json.Unmarshal(value, &values); err != nil || len(values) == 0 {
-		return "", fmt.Errorf("expected a string or a non-empty array of strings")
+	if err := json.Unmarshal(value, &values); err != nil || len(values) == 0 ||
+		slices.ContainsFunc(values, func(v string) bool { return strings.TrimSpace(v) == "" }) {
+		return "", errPatternValue
 	}
 	rendered := cognism.Rule{cognism.Values("f", values...)}.String()
 	return strings.TrimPrefix(rendered, "f="), nil
