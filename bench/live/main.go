@@ -135,6 +135,10 @@ func runServer() error {
 
 // runBenchmark measures each subscriber count against a fresh gateway.
 func runBenchmark(counts string, events, perConn int) error {
+	if perConn > live.DefaultMaxSocketOperations {
+		return fmt.Errorf("invalid -per-connection %d: the gateway runs at most %d operations per websocket",
+			perConn, live.DefaultMaxSocketOperations)
+	}
 	fmt.Printf("Live events benchmark: %d CPU, %s, %s/%s\n", runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Println()
 	fmt.Println("| subscribers | per connection | upstream sockets | websocket joins | p50 | p99 | max | received " +

@@ -27,13 +27,7 @@ func readOperationError(t *testing.T, c *wsClient, id string) map[string]any {
 		}
 		switch msg.Type {
 		case "error":
-			var errs []struct {
-				Extensions map[string]any `json:"extensions"`
-			}
-			if err := json.Unmarshal(msg.Payload, &errs); err != nil || len(errs) == 0 {
-				t.Fatalf("error message payload %s is not a list of errors", msg.Payload)
-			}
-			return errs[0].Extensions
+			return readOperationErrorPayload(t, msg.Payload)
 		case "next", "data":
 			p := decodePayload(t, msg.Payload)
 			if len(p.Errors) == 0 {
@@ -171,4 +165,54 @@ func openSSE(t *testing.T, g *gateway, variables map[string]any) io.ReadCloser {
 		t.Fatal(err)
 	}
 	return resp.Body
+}
+
+func TestOneConnectionCannotExhaustUpstreamStreams(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	const subscribes = 500
+	for i := 0; i < subscribes; i++ {
+		c.subscribe(fmt.Sprint(i), `subscription($filter: EventFilter) { liveEvents(filter: $filter) { id } }`,
+			orgFilter(fmt.Sprintf("Org%d", i)))
+	}
+
+	rejected := 0
+	for rejected < subscribes-live.DefaultMaxFeedsPerCredential {
+		msg := c.readType()
+		var codes []any
+		switch msg.Type {
+		case "error":
+			codes = append(codes, readOperationErrorPayload(t, msg.Payload)["code"])
+		case "next":
+			for _, e := range decodePayload(t, msg.Payload).Errors {
+				codes = append(codes, e.Extensions["code"])
+			}
+		default:
+			continue
+		}
+		if len(codes) == 0 {
+			t.Fatalf("operation %s received an event, want no events at all: %s", msg.ID, msg.Payload)
+		}
+		if codes[0] != graph.CodeTooManySubscriptions {
+			t.Fatalf("operation %s failed with %v, want %s", msg.ID, codes[0], graph.CodeTooManySubscriptions)
+		}
+		rejected++
+	}
+	if got := g.hub.Stats().Feeds; got != live.DefaultMaxFeedsPerCredential {
+		t.Errorf("upstream sockets = %d, want %d", got, live.DefaultMaxFeedsPerCredential)
+	}
+}
+
+// readOperationErrorPayload returns the extensions of the first error of an
+// error message's payload.
+func readOperationErrorPayload(t *testing.T, payload json.RawMessage) map[string]any {
+	t.Helper()
+	var errs []struct {
+		Extensions map[string]any `json:"extensions"`
+	}
+	if err := json.Unmarshal(payload, &errs); err != nil || len(errs) == 0 {
+		t.Fatalf("error message payload %s is not a list of errors", payload)
+	}
+	return errs[0].Extensions
 }
