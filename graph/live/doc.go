@@ -9,7 +9,9 @@
 // stream endpoint, removing duplicates by event id, so that each subscriber
 // receives every event once and in order. Each subscriber has a bounded
 // buffer; one that falls behind is ended with ErrSlowSubscriber and never
-// delays the others.
+// delays the others. A subscription that would open an upstream socket
+// beyond the limits per credentials or in all fails with a *LimitError, as
+// does a websocket operation beyond Sockets' limit per connection.
 //
 // Webhooks receives trigger callbacks at /webhooks/cognism/{id} and
 // publishes their events to the subscribers of that trigger id.
