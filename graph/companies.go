@@ -82,6 +82,24 @@ func (r *Resolver) personByName(ctx context.Context, fullName, first, last, org 
 	return pickPerson(people, fullName), nil
 }
 
+// personByUniqueName searches people by name alone and returns the one
+// whose full name matches, or nil when none or several do, because a name
+// alone does not tell namesakes apart.
+func (r *Resolver) personByUniqueName(ctx context.Context, fullName, first, last string) (*model.Person, error) {
+	key, ok := personKey(fullName, first, last, "")
+	if !ok {
+		return nil, nil
+	}
+	people, err := r.loaders(ctx).People(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if fullName == "" {
+		fullName = strings.TrimSpace(first + " " + last)
+	}
+	return pickUniquePerson(people, fullName), nil
+}
+
 // newsKey builds the entity search of a company's news.
 func (r *Resolver) newsKey(name string, aboutness *int, sources []string, from, to *scalar.Date) (loader.DocumentsKey, error) {
 	key := loader.DocumentsKey{Term: name, Tag: cognism.TagOrganization}

@@ -553,3 +553,33 @@ func hasEntity(entities []struct {
 	}
 	return false
 }
+
+func TestJobLeaveEventsJoinPerson(t *testing.T) {
+	g := newGateway(t)
+	var data struct {
+		Events struct {
+			Nodes []struct {
+				ID       string
+				Employee struct{ Name string }
+				Person   *struct{ FullName string }
+			}
+		}
+	}
+
+	g.query(`{ events(first: 20, filter: {types: ["job-leave"]}) {
+		nodes { id employee { name } person { fullName } } } }`, nil, &data)
+
+	nodes := data.Events.Nodes
+	if len(nodes) == 0 {
+		t.Fatal("no job-leave events")
+	}
+	for _, n := range nodes {
+		if n.Person == nil {
+			t.Errorf("event %s: person of %q is null", n.ID, n.Employee.Name)
+			continue
+		}
+		if !strings.EqualFold(n.Person.FullName, n.Employee.Name) {
+			t.Errorf("event %s: person = %q, want %q", n.ID, n.Person.FullName, n.Employee.Name)
+		}
+	}
+}

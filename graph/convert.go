@@ -339,3 +339,23 @@ func pickPerson(people []cognism.Person, name string) *model.Person {
 	out := personFromUpstream(best)
 	return &out
 }
+
+// pickUniquePerson returns the one person whose full name matches name,
+// or nil when none or several do.
+func pickUniquePerson(people []cognism.Person, name string) *model.Person {
+	var match *cognism.Person
+	for i, p := range people {
+		if !strings.EqualFold(p.FullName, name) {
+			continue
+		}
+		if match != nil {
+			return nil
+		}
+		match = &people[i]
+	}
+	if match == nil {
+		return nil
+	}
+	out := personFromUpstream(*match)
+	return &out
+}

@@ -30,11 +30,14 @@ func (r *eventResolver) Person(ctx context.Context, obj *model.Event) (*model.Pe
 	if e == nil {
 		return nil, nil
 	}
-	org := deref(e.Organization)
-	if org == "" {
-		org = deref(obj.Organization)
+	name, first, last := deref(e.Name), deref(e.FirstName), deref(e.LastName)
+	for _, org := range employeeOrganizations(obj) {
+		person, err := r.personByName(ctx, name, first, last, org)
+		if err != nil || person != nil {
+			return person, err
+		}
 	}
-	return r.personByName(ctx, deref(e.Name), deref(e.FirstName), deref(e.LastName), org)
+	return r.personByUniqueName(ctx, name, first, last)
 }
 
 // Events is the resolver for the events field.

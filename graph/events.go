@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cognism/graphql-gateway/cognism"
@@ -162,6 +163,32 @@ func personKey(fullName, firstName, lastName, organization string) (loader.Perso
 		return loader.PersonKey{}, false
 	}
 	return loader.PersonKey{FirstName: firstName, LastName: lastName, Company: organization}, true
+}
+
+// employeeOrganizations returns the organisations to search an event's
+// employee at, in order: the employee's, the event's, then the previous
+// ones, which job-leave events fill instead. Repeats and empty names are
+// left out.
+func employeeOrganizations(ev *model.Event) []string {
+	var candidates []string
+	if e := ev.Employee; e != nil {
+		candidates = append(candidates, deref(e.Organization))
+	}
+	candidates = append(candidates, deref(ev.Organization))
+	if e := ev.Employee; e != nil {
+		candidates = append(candidates, deref(e.PreviousOrganization))
+	}
+	candidates = append(candidates, deref(ev.PreviousOrganization))
+
+	var orgs []string
+	for _, org := range candidates {
+		org = strings.TrimSpace(org)
+		if org == "" || slices.ContainsFunc(orgs, func(o string) bool { return strings.EqualFold(o, org) }) {
+			continue
+		}
+		orgs = append(orgs, org)
+	}
+	return orgs
 }
 
 func deref(s *string) string {

@@ -5,6 +5,7 @@ package queries
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
@@ -43,7 +44,7 @@ var Q1 = Query{
     nodes {
       organization
       previousOrganization
-      employee { name firstName lastName organization }
+      employee { name firstName lastName organization previousOrganization }
       company { name }
       previousCompany { name }
       person { fullName currentEmployer currentCompany { name } }
@@ -65,8 +66,9 @@ var Q2 = Query{
     events(first: 20) {
       nodes {
         organization
-        employee { name firstName lastName organization }
-        person { fullName }
+        previousOrganization
+        employee { name firstName lastName organization previousOrganization }
+        person { fullName currentEmployer }
       }
     }
     news(first: 10) {
@@ -101,7 +103,7 @@ var Q3 = Query{
 }
 
 type employee struct {
-	Name, FirstName, LastName, Organization string
+	Name, FirstName, LastName, Organization, PreviousOrganization string
 }
 
 type event struct {
@@ -141,17 +143,40 @@ func companyKey(name string) string {
 
 // personKey is the person search of an employee: first and last name and
 // the organisation, as the gateway sends them.
-func personKey(e *employee, eventOrg string) string {
+func personKey(e *employee, org string) string {
 	first, last := e.FirstName, e.LastName
 	if first == "" || last == "" {
 		first, last, _ = strings.Cut(strings.TrimSpace(e.Name), " ")
 		last = strings.TrimSpace(last)
 	}
-	org := e.Organization
-	if org == "" {
-		org = eventOrg
-	}
 	return first + "\x00" + last + "\x00" + org
+}
+
+// addEventPersonKeys adds the person searches the gateway makes for an
+// event's person: one per organisation of the employee and the event, in
+// order, until a search finds the person, whose current employer is then
+// that organisation, and else one by name alone.
+func addEventPersonKeys(keys keySet, e event) {
+	if e.Employee == nil {
+		return
+	}
+	var orgs []string
+	for _, org := range []string{
+		e.Employee.Organization, e.Organization,
+		e.Employee.PreviousOrganization, e.PreviousOrganization,
+	} {
+		org = strings.TrimSpace(org)
+		if org != "" && !slices.ContainsFunc(orgs, func(o string) bool { return strings.EqualFold(o, org) }) {
+			orgs = append(orgs, org)
+		}
+	}
+	for _, org := range orgs {
+		keys.add(EndpointPeople, personKey(e.Employee, org))
+		if e.Person != nil && strings.EqualFold(e.Person.CurrentEmployer, org) {
+			return
+		}
+	}
+	keys.add(EndpointPeople, personKey(e.Employee, ""))
 }
 
 func minimumQ1(data json.RawMessage) (map[string]int, error) {
@@ -166,9 +191,7 @@ func minimumQ1(data json.RawMessage) (map[string]int, error) {
 	for _, e := range out.Events.Nodes {
 		keys.add(EndpointCompany, companyKey(e.Organization))
 		keys.add(EndpointCompany, companyKey(e.PreviousOrganization))
-		if e.Employee != nil {
-			keys.add(EndpointPeople, personKey(e.Employee, e.Organization))
-		}
+		addEventPersonKeys(keys, e)
 		if e.Person != nil {
 			keys.add(EndpointCompany, companyKey(e.Person.CurrentEmployer))
 		}
@@ -198,9 +221,7 @@ func minimumQ2(data json.RawMessage) (map[string]int, error) {
 	keys.add(EndpointEvents, "page")
 	keys.add(EndpointEntitySearch, "page")
 	for _, e := range out.Company.Events.Nodes {
-		if e.Employee != nil {
-			keys.add(EndpointPeople, personKey(e.Employee, e.Organization))
-		}
+		addEventPersonKeys(keys, e)
 	}
 	for _, d := range out.Company.News.Nodes {
 		for _, en := range d.Entities {
