@@ -123,15 +123,14 @@ func (g *generator) insertCompanies(ctx context.Context, tx *sql.Tx, counts seed
 	}
 	g.weights[0] = 40 // IBM, first in realCompanies, gets the most people.
 	g.total += 30
-	for i := range nameClashCompanies {
-		c := nameClashCompanies[i]
-		g.addCompany(&c, 1)
-		paths[c.Path] = true
-	}
 
 	names := map[string]bool{}
 	for _, c := range g.companies {
 		names[fold(c.Name)] = true
+	}
+	for _, c := range nameClashCompanies {
+		names[fold(c.Name)] = true
+		paths[c.Path] = true
 	}
 	for id := 2000; len(g.companies) < counts.Companies; id++ {
 		c := g.fictionalCompany(id)
@@ -141,6 +140,12 @@ func (g *generator) insertCompanies(ctx context.Context, tx *sql.Tx, counts seed
 		names[fold(c.Name)] = true
 		paths[c.Path] = true
 		g.addCompany(c, 1)
+	}
+	// The name clash pair is added last with weight 0: nobody works there,
+	// and every other seeded row is the same as without it.
+	for i := range nameClashCompanies {
+		c := nameClashCompanies[i]
+		g.addCompany(&c, 0)
 	}
 
 	for _, c := range g.companies {
