@@ -206,6 +206,9 @@ func TestSlowSubscriberEndedWithoutDelayingOthers(t *testing.T) {
 	if code := readUntilError(t, slow, "1"); code != "SLOW_SUBSCRIBER" {
 		t.Errorf("slow subscriber ended with code %q, want SLOW_SUBSCRIBER", code)
 	}
+	if got := slow.readType(); got.Type != "complete" || got.ID != "1" {
+		t.Errorf("after the error the slow subscriber got %s %q, want complete 1", got.Type, got.ID)
+	}
 }
 
 // fatQuery selects the organisation under 200 aliases, so that each event
