@@ -3,8 +3,11 @@ package graph
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -64,10 +67,17 @@ func NewExecutableSchema(cfg *Config) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(gc)
 }
 
-// requestMiddleware reads the body up to the size limit, then puts the credentials and fresh
+// allowedMethods are the methods the endpoint serves, as sent in Allow.
+const allowedMethods = "GET, POST, OPTIONS"
+
+// requestMiddleware rejects the methods and bodies no transport serves,
+// reads the body up to the size limit, then puts the credentials and fresh
 // loaders on the request's context.
 func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !checkMethod(w, r) {
+			return
+		}
 		if r.ContentLength > cfg.MaxBodyBytes {
 			writeHTTPError(w, http.StatusRequestEntityTooLarge,
 				fmt.Sprintf("request body is larger than %d bytes", cfg.MaxBodyBytes))
@@ -85,6 +95,9 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
+			if r.Method == http.MethodPost && !checkPostBody(w, r, body) {
+				return
+			}
 		}
 
 		creds, err := credentialsFrom(r.Header, cfg.DefaultCredentials)
@@ -99,6 +112,92 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// checkMethod rejects methods other than GET, POST and OPTIONS with 405
+// and an Allow header, and POST bodies of other media types than JSON with
+// 415. It reports whether the request may go on.
+func checkMethod(w http.ResponseWriter, r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodOptions:
+		return true
+	case http.MethodPost:
+	default:
+		w.Header().Set("Allow", allowedMethods)
+		writeCodedHTTPError(w, http.StatusMethodNotAllowed, CodeBadRequest, fmt.Sprintf(
+			"method %s is not supported: send queries with GET or POST, mutations with POST", r.Method))
+		return false
+	}
+
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != "application/json" {
+		writeCodedHTTPError(w, http.StatusUnsupportedMediaType, CodeBadRequest, fmt.Sprintf(
+			"unsupported Content-Type %s: send a JSON body with Content-Type: application/json",
+			truncateInput(r.Header.Get("Content-Type"))))
+		return false
+	}
+	return true
+}
+
+// checkPostBody rejects a POST body that is not one GraphQL request object,
+// with a message that quotes at most maxEchoedInput characters of it. It
+// reports whether the request may go on.
+func checkPostBody(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	trimmed := bytes.TrimSpace(body)
+	if bytes.HasPrefix(trimmed, []byte("[")) {
+		writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
+			"batching is not supported: send one operation per request as a JSON object")
+		return false
+	}
+
+	var params struct {
+		Query         *string        `json:"query"`
+		OperationName *string        `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+		Extensions    map[string]any `json:"extensions"`
+	}
+	err := json.Unmarshal(trimmed, &params)
+	if err == nil {
+		return true
+	}
+	writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest, describeBodyError(err, trimmed))
+	return false
+}
+
+// describeBodyError explains why a request body does not decode, without
+// Go type names and quoting at most maxEchoedInput characters of the body.
+func describeBodyError(err error, body []byte) string {
+	var (
+		typeErr   *json.UnmarshalTypeError
+		syntaxErr *json.SyntaxError
+	)
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		want := "an object"
+		if typeErr.Field == "query" || typeErr.Field == "operationName" {
+			want = "a string"
+		}
+		return fmt.Sprintf("invalid request body: %s must be %s, got %s", typeErr.Field, want, typeErr.Value)
+	case errors.As(err, &typeErr):
+		return fmt.Sprintf("invalid request body %s: expected a JSON object with a query",
+			truncateInput(string(body)))
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("request body is not valid JSON at byte %d: %s",
+			syntaxErr.Offset, truncateInput(string(body)))
+	}
+	return fmt.Sprintf("request body is not valid JSON: %s", truncateInput(string(body)))
+}
+
+// maxEchoedInput caps how much of a request's input an error message
+// quotes.
+const maxEchoedInput = 100
+
+// truncateInput quotes s cut to maxEchoedInput characters.
+func truncateInput(s string) string {
+	if r := []rune(s); len(r) > maxEchoedInput {
+		return strconv.Quote(string(r[:maxEchoedInput])) + "..."
+	}
+	return strconv.Quote(s)
 }
 
 // isPlainHTTP reports a request that is neither a websocket upgrade nor an

@@ -105,6 +105,9 @@ func TestGetAllowsQueriesOnly(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"IBM"`) {
 		t.Errorf("GET query = %d %s, want 200 with IBM", resp.StatusCode, body)
 	}
+	if !json.Valid(body) {
+		t.Errorf("GET query body %s is not one JSON value", body)
+	}
 
 	for _, doc := range []url.Values{
 		{"query": {`mutation { deleteTriggerSubscription(id: "x") }`}},
@@ -466,5 +469,120 @@ func TestSecretKeyAloneNamesTokenHeader(t *testing.T) {
 	}
 	if len(resp.Errors) == 0 || !strings.Contains(resp.Errors[0].Message, "X-API-AccessToken") {
 		t.Errorf("errors %+v do not name the X-API-AccessToken header", resp.Errors)
+	}
+}
+
+// send makes a request with a body and returns the response and its body.
+func send(t *testing.T, method, endpoint, contentType, body string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, endpoint, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp, string(raw)
+}
+
+func TestUnsupportedRequestsGetJSONErrors(t *testing.T) {
+	g := newGateway(t)
+	query := `{"query": "{ __typename }"}`
+	cases := []struct {
+		name, method, contentType, body string
+		wantStatus                      int
+		wantInBody                      string
+	}{
+		{"text body", http.MethodPost, "text/plain", query, http.StatusUnsupportedMediaType, "application/json"},
+		{"form body", http.MethodPost, "application/x-www-form-urlencoded", "query=x", http.StatusUnsupportedMediaType, "application/json"},
+		{"PUT", http.MethodPut, "application/json", query, http.StatusMethodNotAllowed, "POST"},
+		{"DELETE", http.MethodDelete, "", "", http.StatusMethodNotAllowed, "POST"},
+		{"batch", http.MethodPost, "application/json", "[" + query + "]", http.StatusBadRequest, "one operation per request"},
+		{"charset", http.MethodPost, "application/json; charset=utf-8", query, http.StatusOK, "__typename"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := send(t, tc.method, g.url, tc.contentType, tc.body)
+
+			if resp.StatusCode != tc.wantStatus {
+				t.Errorf("status = %d, want %d (body %.200s)", resp.StatusCode, tc.wantStatus, body)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.Contains(ct, "json") {
+				t.Errorf("Content-Type = %q, want JSON", ct)
+			}
+			if !strings.Contains(body, tc.wantInBody) {
+				t.Errorf("body %.300s lacks %q", body, tc.wantInBody)
+			}
+		})
+	}
+}
+
+func TestMethodNotAllowedSendsAllow(t *testing.T) {
+	g := newGateway(t)
+
+	resp, _ := send(t, http.MethodPut, g.url, "application/json", `{"query": "{ __typename }"}`)
+
+	if allow := resp.Header.Get("Allow"); !strings.Contains(allow, "POST") {
+		t.Errorf("Allow = %q, want it to list POST", allow)
+	}
+}
+
+func TestMalformedBodyIsNotEchoedInFull(t *testing.T) {
+	g := newGateway(t)
+	body := `{"query": ` + strings.Repeat("x", 100000)
+
+	resp, out := post(t, g.url, "application/json", body)
+
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status = %d, want 400", resp.StatusCode)
+	}
+	if len(out) > 1000 {
+		t.Errorf("error response is %d bytes, want the body cut short", len(out))
+	}
+}
+
+func TestBodyTypeErrorNamesNoGoType(t *testing.T) {
+	g := newGateway(t)
+
+	_, out := post(t, g.url, "application/json", `{"query": 42}`)
+
+	if strings.Contains(out, "Go ") || strings.Contains(out, "RawParams") {
+		t.Errorf("body %s names a Go type", out)
+	}
+	if !strings.Contains(out, "query must be a string") {
+		t.Errorf("body %s does not say query must be a string", out)
+	}
+}
+
+func TestGetWithoutQueryIsBadRequest(t *testing.T) {
+	g := newGateway(t)
+
+	resp, body := send(t, http.MethodGet, g.url, "", "")
+
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status = %d, want 400", resp.StatusCode)
+	}
+	if !strings.Contains(body, "query") {
+		t.Errorf("body %s gives no hint", body)
+	}
+}
+
+func TestSeveralOperationsNeedOperationName(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`query A { __typename } query B { __typename }`, nil, nil)
+
+	if len(resp.Errors) == 0 {
+		t.Fatal("no error for two operations without operationName")
+	}
+	msg := resp.Errors[0].Message
+	if !strings.Contains(msg, "2 operations") || !strings.Contains(msg, "operationName") {
+		t.Errorf("message = %q, want it to count the operations and name operationName", msg)
 	}
 }

@@ -66,7 +66,10 @@ func (c documentCheck) MutateOperationParameters(ctx context.Context, params *gr
 	}
 
 	op := selectedOperation(doc, params.OperationName)
-	if op != nil && op.Operation == ast.Subscription && isPlainHTTPRequest(ctx) {
+	if op == nil {
+		return missingOperation(doc, params.OperationName)
+	}
+	if op.Operation == ast.Subscription && isPlainHTTPRequest(ctx) {
 		return codedErrorf(CodeBadRequest, "%s", subscriptionTransportHint)
 	}
 	return nil
@@ -84,6 +87,29 @@ func selectedOperation(doc *ast.QueryDocument, name string) *ast.OperationDefini
 		return doc.Operations[0]
 	}
 	return doc.Operations.ForName(name)
+}
+
+// missingOperation explains why name selects no operation of doc, or
+// returns nil for a document without operations, which gqlgen reports.
+func missingOperation(doc *ast.QueryDocument, name string) *gqlerror.Error {
+	if len(doc.Operations) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(doc.Operations))
+	for _, op := range doc.Operations {
+		if op.Name != "" {
+			names = append(names, op.Name)
+		}
+	}
+	if len(names) > 10 {
+		names = append(names[:10], "...")
+	}
+	if name == "" {
+		return codedErrorf(CodeBadRequest, "the document has %d operations (%s); "+
+			"set operationName to the one to run", len(doc.Operations), strings.Join(names, ", "))
+	}
+	return codedErrorf(CodeBadRequest, "operation %s not found; the document defines %s",
+		truncateInput(name), strings.Join(names, ", "))
 }
 
 func codedErrorf(code, format string, args ...any) *gqlerror.Error {

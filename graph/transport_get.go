@@ -26,6 +26,12 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		t.GET.Do(w, r, exec)
 		return
 	}
+	if values.Get("query") == "" {
+		writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
+			"missing query parameter: pass the operation as ?query={...}, "+
+				"or POST a JSON body such as {\"query\": \"{ __typename }\"}")
+		return
+	}
 
 	switch operationType(values.Get("query"), values.Get("operationName")) {
 	case ast.Mutation:
@@ -40,7 +46,6 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 				subscriptionTransportHint[1:])
 		return
 	}
-	t.GET.Do(w, r, exec)
 	t.GET.Do(w, r, exec)
 }
 
