@@ -18,7 +18,7 @@ import (
 	"github.com/cognism/graphql-gateway/graph/model"
 )
 
-// Error codes of subscriptions that the live hub ends.
+// Error codes of subscriptions that the live hub rejects or ends.
 const (
 	// CodeSlowSubscriber ends a subscription whose client read events more
 	// slowly than they arrived.
@@ -244,8 +244,12 @@ func subscribeError(err error) error {
 		return err
 	}
 	return &gqlerror.Error{
-		Message:    limit.Error(),
-		Extensions: map[string]any{"code": CodeTooManySubscriptions, "limit": string(limit.Limit), "max": limit.Max},
+		Message: limit.Error(),
+		Extensions: map[string]any{
+			"code":  CodeTooManySubscriptions,
+			"limit": string(limit.Limit),
+			"max":   limit.Max,
+		},
 	}
 }
 
