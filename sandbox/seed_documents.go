@@ -49,7 +49,7 @@ var documentStories = []documentStory{
 	},
 	{
 		"%[1]s opens new office in %[5]s",
-		"The site will employ several hundred people",
+		"The site in %[5]s will employ several hundred people",
 		"<p>%[1]s is opening an office in %[5]s, led by %[2]s.</p>",
 		"ORG",
 	},

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,5 +223,26 @@ func BenchmarkSeed(b *testing.B) {
 			b.Fatal(err)
 		}
 		srv.Close()
+	}
+}
+
+func TestSeedDocumentTextHasNoFormatErrors(t *testing.T) {
+	ts := newTestSandbox(t)
+	opts := cognism.DocumentSearchOptions{
+		Sources: []string{"Financial Times", "Reuters", "Bloomberg", "The Guardian", "BBC News", "TechCrunch"},
+	}
+	result, err := ts.client.SearchDocuments(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(result.Documents) == 0 {
+		t.Fatal("no documents")
+	}
+	for _, d := range result.Documents {
+		for _, text := range []string{d.Headline, d.SubHeadline, d.Abstract} {
+			if strings.Contains(text, "%!") {
+				t.Errorf("document %s has a formatting error: %q", d.UID, text)
+			}
+		}
 	}
 }
