@@ -282,7 +282,7 @@ func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
 		return nil
 	}
-	data, err := readBody(ctx, cl, resp.Body)
+	data, err := c.readBody(ctx, cl, resp.Body)
 	if err != nil {
 		return err
 	}
@@ -300,7 +300,7 @@ func (c *Client) getText(ctx context.Context, cl call) (string, error) {
 	}
 	defer resp.Body.Close()
 
-	data, err := readBody(ctx, cl, resp.Body)
+	data, err := c.readBody(ctx, cl, resp.Body)
 	if err != nil {
 		return "", err
 	}
@@ -308,14 +308,18 @@ func (c *Client) getText(ctx context.Context, cl call) (string, error) {
 }
 
 // readBody reads a success body of at most maxBody bytes. A read cut short
-// by the context returns the context's error.
-func readBody(ctx context.Context, cl call, body io.Reader) ([]byte, error) {
+// by the context returns the context's error, and one cut short by the
+// network, such as by http.Client.Timeout, a *TransportError.
+//
+// TODO: a body cut short is not retried, because do returns once the
+// status line arrives.
+func (c *Client) readBody(ctx context.Context, cl call, body io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(body, maxBody+1))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
-		return nil, &DecodeError{Endpoint: cl.endpoint.String(), Err: redactError(err)}
+		return nil, newTransportError(cl.endpoint, c.baseURL.Host, 1, err)
 	}
 	if len(data) > maxBody {
 		return nil, &DecodeError{

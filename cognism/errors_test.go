@@ -291,3 +291,24 @@ func TestDecodeErrorUnwraps(t *testing.T) {
 		t.Errorf("Error() = %q", got)
 	}
 }
+
+func TestBodyReadTimeoutIsTransportError(t *testing.T) {
+	t.Parallel()
+
+	hc := &http.Client{Timeout: 200 * time.Millisecond}
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "[")
+		_ = http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	}, WithHTTPClient(hc), WithRetryPolicy(NoRetry))
+
+	_, err := c.CompanyByName(context.Background(), "IBM")
+	var decodeErr *DecodeError
+	if errors.As(err, &decodeErr) {
+		t.Errorf("error %q calls a cut-off body malformed", err)
+	}
+	var transportErr *TransportError
+	if !errors.As(err, &transportErr) || !transportErr.Timeout() {
+		t.Errorf("error %v is not a *TransportError that timed out", err)
+	}
+}
