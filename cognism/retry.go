@@ -30,9 +30,10 @@ type RetryPolicy struct {
 	RetryStatuses []int
 }
 
-// DefaultRetryPolicy retries 429, 502, 503, 504 and connection errors up to
-// four tries in all, starting at 100 ms with full jitter, waiting at most
-// 5 s at a time and 10 s in all.
+// DefaultRetryPolicy retries 429, 502, 503, 504, connection errors and
+// attempts that hit the HTTP client's own timeout, up to four tries in
+// all, starting at 100 ms with full jitter, waiting at most 5 s at a time
+// and 10 s in all.
 var DefaultRetryPolicy = RetryPolicy{
 	MaxAttempts:   4,
 	BaseDelay:     100 * time.Millisecond,
