@@ -83,8 +83,8 @@ func (g *generator) event(p *seedPerson, eventType string, at time.Time) cognism
 		ev.OldLoc = ev.Loc
 	case "job-leave":
 		// employee.organisation names the organisation left. The person
-		// works at p.Current since, so a person search by company finds
-		// them under p.Current, and under org only in their experience.
+		// has worked at p.Current since, so a person search by company
+		// finds them under p.Current and lists org in their experience.
 		ev.OrgFromInfo = &cognism.OrgRef{Name: from.Name, Type: ""}
 		ev.Employee.Organisation = org.Name
 		ev.Employee.OldOrganisation = org.Name
