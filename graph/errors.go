@@ -127,6 +127,12 @@ func classifyAPIError(e *cognism.APIError) classification {
 	if detail == "" {
 		detail = e.Title
 	}
+	if code == CodeUnauthenticated {
+		// A 401 message echoes the rejected token, which the client's
+		// redaction garbles when the token is short.
+		detail = "the access token or secret key was rejected; " +
+			"check the X-API-AccessToken and X-API-SecretKey headers"
+	}
 	msg := fmt.Sprintf("upstream request %s %s failed with status %d",
 		e.Method, apiPath(e.Path), e.StatusCode)
 	if detail != "" {

@@ -249,3 +249,16 @@ func TestMalformedUpstreamBodyNamesNoGoType(t *testing.T) {
 		t.Errorf("message %q names a Go type", msg)
 	}
 }
+
+func TestRejectedTokenMessageIsReadable(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`{ company(name: "IBM") { name } }`, nil, map[string]string{"X-API-AccessToken": "e"})
+
+	if resp.code() != graph.CodeUnauthenticated {
+		t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeUnauthenticated, resp.Errors)
+	}
+	if msg := resp.Errors[0].Message; strings.Contains(msg, "REDACTED") {
+		t.Errorf("message %q is garbled by redaction", msg)
+	}
+}
