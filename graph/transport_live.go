@@ -74,13 +74,13 @@ func addLiveTransports(srv *handler.Server, cfg *Config) {
 		Implementation: live.NewSockets(live.SocketConfig{
 			Origins:       origins,
 			InitTimeout:   timings.InitTimeout,
+			KeepAlive:     timings.KeepAlive,
+			PingInterval:  timings.PingInterval,
 			MaxOperations: cfg.MaxSocketOperations,
 			Logger:        cfg.Logger,
 		}),
-		InitFunc:              socketInit(cfg, check),
-		KeepAlivePingInterval: timings.KeepAlive,
-		PingPongInterval:      timings.PingInterval,
-		PayloadReadLimit:      &readLimit,
+		InitFunc:         socketInit(cfg, check),
+		PayloadReadLimit: &readLimit,
 		ErrorFunc: func(ctx context.Context, err error) {
 			cfg.Logger.InfoContext(ctx, "websocket connection failed", "error", err)
 		},
@@ -139,8 +139,10 @@ func socketInit(cfg *Config, check *live.CredentialCheck) transport.WebsocketIni
 			}
 		}
 
-		ctx = context.WithValue(ctx, socketKey{}, true)
-		return withRequestScope(ctx, cfg, creds), nil, nil
+		// Each response builds a scope of its own, so the connection's
+		// scope is lazy: an idle connection holds no loaders.
+		ctx = context.WithValue(cognism.WithCredentials(ctx, creds), socketKey{}, true)
+		return withLazyScope(ctx, cfg), nil, nil
 	}
 }
 

@@ -5,6 +5,11 @@
 //
 //	go run ./bench/live                      1,000 and 10,000 subscribers
 //	go run ./bench/live -subscribers 500 -events 10
+//	go run ./bench/live -subscribers 1000 -events 0 -profile /tmp/live
+//
+// With -profile, the gateway's heap and goroutine profiles are saved in
+// that directory while the subscribers are connected and idle, for
+// `go tool pprof`.
 //
 // The gateway and its sandbox run in a child process (this program started
 // with -serve), so that the memory of the subscribing clients, which run
@@ -23,8 +28,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -43,6 +50,9 @@ import (
 	"github.com/cognism/graphql-gateway/sandbox"
 )
 
+// profileDir is where measure saves the gateway's profiles; empty for none.
+var profileDir string
+
 // benchOrg is the organisation of the events the benchmark injects.
 const benchOrg = "Live Benchmark Ltd"
 
@@ -51,10 +61,15 @@ func main() {
 	counts := flag.String("subscribers", "1000,10000", "comma-separated numbers of concurrent subscribers to measure")
 	events := flag.Int("events", 20, "events injected per run; each is awaited by every subscriber before the next")
 	perConn := flag.Int("per-connection", 1, "liveEvents subscriptions on each websocket connection")
+	flag.StringVar(&profileDir, "profile", "",
+		"directory to save the gateway's heap and goroutine profiles in while the subscribers are idle")
 	flag.Parse()
 
 	var err error
 	if *serve {
+		if profileDir != "" {
+			runtime.MemProfileRate = 1 // record every allocation for an exact heap profile
+		}
 		err = runServer()
 	} else {
 		err = runBenchmark(*counts, *events, *perConn)
@@ -114,6 +129,7 @@ func runServer() error {
 	mux := http.NewServeMux()
 	mux.Handle("/query", gql)
 	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", sb.Handler()))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/bench/stats", func(w http.ResponseWriter, _ *http.Request) {
 		runtime.GC()
 		debug.FreeOSMemory()
@@ -218,6 +234,18 @@ func measure(n, events, perConn int) (result, error) {
 		return result{}, err
 	}
 	perSubscriber := float64(int64(loaded.HeapInuse+loaded.StackInuse)-int64(idle.HeapInuse+idle.StackInuse)) / float64(n)
+	if profileDir != "" {
+		fmt.Fprintf(os.Stderr, "%d subscribers: heap %.1f KiB, stacks %.1f KiB, goroutines %.2f per subscriber\n", n,
+			float64(int64(loaded.HeapInuse)-int64(idle.HeapInuse))/float64(n)/1024,
+			float64(int64(loaded.StackInuse)-int64(idle.StackInuse))/float64(n)/1024,
+			float64(loaded.Goroutines-idle.Goroutines)/float64(n))
+	}
+	if err := saveProfiles(base, n, perConn); err != nil {
+		return result{}, err
+	}
+	if events == 0 {
+		return result{feeds: int64(loaded.Feeds), joins: loaded.WebsocketJoins, perSubscriber: perSubscriber}, nil
+	}
 
 	if err := warmUp(base, subs); err != nil {
 		return result{}, err
@@ -247,6 +275,33 @@ func measure(n, events, perConn int) (result, error) {
 	return r, nil
 }
 
+// saveProfiles saves the gateway's heap and goroutine profiles in
+// profileDir, if set, named after the subscriber count.
+func saveProfiles(base string, n, perConn int) error {
+	if profileDir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(profileDir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range []string{"heap", "goroutine"} {
+		resp, err := http.Get(base + "/debug/pprof/" + name + "?gc=1")
+		if err != nil {
+			return err
+		}
+		file := filepath.Join(profileDir, fmt.Sprintf("%s-%d-%d.pb.gz", name, n, perConn))
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 type server struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
@@ -270,7 +325,7 @@ func startServer() (*server, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	cmd := exec.Command(self, "-serve")
+	cmd := exec.Command(self, "-serve", "-profile", profileDir)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -44,6 +44,13 @@ type SocketConfig struct {
 	// CloseTimeout is how long to wait for the peer's close frame after
 	// sending ours. Default 2 s.
 	CloseTimeout time.Duration
+	// KeepAlive is the period of "ka" messages on the legacy graphql-ws
+	// protocol, the first sent right after connection_ack. Zero sends none.
+	KeepAlive time.Duration
+	// PingInterval is the period of pings on graphql-transport-ws, from
+	// connection_ack on. A peer that sends no pong for two periods is
+	// disconnected. Zero sends none.
+	PingInterval time.Duration
 	// MaxOperations is the maximum number of operations one connection
 	// runs at a time. A subscribe beyond it gets an error message with
 	// code CodeTooManySubscriptions and the others continue. Default
@@ -75,8 +82,10 @@ func (c *SocketConfig) setDefaults() {
 // at all. They are a message before connection_init (4401), no
 // connection_init in time (4408), a second one (4429), a reused operation
 // id (4409) and an invalid message (4400). Every other message passes
-// through unchanged. Set the transport's InitTimeout to zero, because
-// Sockets times the init itself.
+// through unchanged. Set the transport's InitTimeout, KeepAlivePingInterval
+// and PingPongInterval to zero, because Sockets times the init, the
+// keep-alive messages and the pings itself, with a timer per connection
+// instead of a goroutine per connection.
 type Sockets struct {
 	cfg      SocketConfig
 	upgrader websocket.Upgrader
@@ -141,6 +150,8 @@ type socket struct {
 	stopping  map[string]struct{} // active operations the client stopped
 	errored   map[string]struct{} // operations ended by an error message
 	initTimer *time.Timer
+	keepAlive *time.Timer // ka or ping after connection_ack; nil before
+	gotPong   bool        // a pong arrived since the last ping
 }
 
 var (
@@ -193,10 +204,24 @@ func (c *socket) WriteJSON(v any) error {
 		return err
 	}
 	id, kind := messageHeader(data)
+	if c.endedByError(id, kind) {
+		return nil
+	}
+	if err := c.write(data); err != nil {
+		return err
+	}
+	c.sent(id, kind)
+	if kind == "connection_ack" {
+		c.startKeepAlive()
+	}
+	return nil
+}
 
+// write sends data as one text frame unless the close frame was sent.
+func (c *socket) write(data []byte) error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
-	if c.isClosing() || c.endedByError(id, kind) {
+	if c.isClosing() {
 		return nil
 	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
@@ -207,7 +232,6 @@ func (c *socket) WriteJSON(v any) error {
 		_ = c.ws.Close()
 		return err
 	}
-	c.sent(id, kind)
 	return nil
 }
 
@@ -220,7 +244,7 @@ func (c *socket) WriteClose(code int, reason string) error {
 		return nil
 	}
 	c.closing = true
-	c.initTimer.Stop()
+	c.stopTimers()
 	c.mu.Unlock()
 
 	if len(reason) > 123 { // a close frame's payload is at most 125 bytes
@@ -239,7 +263,7 @@ func (c *socket) WriteClose(code int, reason string) error {
 func (c *socket) Close() error {
 	c.mu.Lock()
 	closing := c.closing
-	c.initTimer.Stop()
+	c.stopTimers()
 	c.mu.Unlock()
 	if closing {
 		return nil
@@ -261,6 +285,14 @@ func (c *socket) SetReadDeadline(t time.Time) error {
 		return nil
 	}
 	return c.ws.SetReadDeadline(t)
+}
+
+// stopTimers stops the init and keep-alive timers; c.mu is held.
+func (c *socket) stopTimers() {
+	c.initTimer.Stop()
+	if c.keepAlive != nil {
+		c.keepAlive.Stop()
+	}
 }
 
 func (c *socket) isClosing() bool {

@@ -62,12 +62,15 @@ func (c *socket) admitInit(msg clientMessage) bool {
 
 // admitPing replies pong to a ping sent before connection_init, because
 // the transport accepts only connection_init then. Later pings pass
-// through.
+// through, and later pongs renew the keep-alive deadline and pass through.
 func (c *socket) admitPing(msg clientMessage) bool {
 	c.mu.Lock()
 	seen := c.initSeen
 	c.mu.Unlock()
 	if seen {
+		if msg.Type == "pong" {
+			c.pongReceived()
+		}
 		return true
 	}
 	if msg.Type == "ping" {
