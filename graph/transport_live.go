@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -88,7 +90,7 @@ func addLiveTransports(srv *handler.Server, cfg *Config) {
 			cfg.Logger.DebugContext(ctx, "websocket connection closed", "code", code)
 		},
 	}
-	srv.AddTransport(originGuard{Websocket: ws, origins: origins})
+	srv.AddTransport(originGuard{Websocket: ws, origins: origins, logger: cfg.Logger})
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: timings.KeepAlive})
 	srv.AroundOperations(trackLiveStreams)
 	srv.AroundResponses(liveResponses(cfg))
@@ -99,6 +101,7 @@ func addLiveTransports(srv *handler.Server, cfg *Config) {
 type originGuard struct {
 	transport.Websocket
 	origins live.OriginPolicy
+	logger  *slog.Logger
 }
 
 // Do serves the websocket unless its origin is disallowed.
@@ -107,6 +110,32 @@ func (g originGuard) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		http.Error(w, "websocket origin not allowed; add it to ALLOWED_ORIGINS", http.StatusForbidden)
 		return
 	}
+	upgraded := make(chan struct{})
+	ctx := live.WithUpgradeNotice(context.WithoutCancel(r.Context()), func() { close(upgraded) })
+	done := make(chan struct{})
+	go g.serve(w, r.WithContext(ctx), exec, done)
+	select {
+	case <-upgraded:
+	case <-done:
+	}
+}
+
+// serve runs the websocket transport on a goroutine of its own. Once the
+// connection is upgraded, Do returns and net/http drops its state of the
+// connection, its buffers and the handler goroutine's stack, which idle
+// websockets would otherwise hold for their lifetime. The connection's
+// context is detached from the request's, which net/http cancels when the
+// handler returns; the transport cancels its own when the socket ends.
+func (g originGuard) serve(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, done chan struct{}) {
+	defer close(done)
+	defer func() {
+		// net/http no longer recovers a panic here, so the process would
+		// end; log it as net/http would instead.
+		if p := recover(); p != nil {
+			g.logger.ErrorContext(r.Context(), "websocket connection panicked", "panic", p,
+				"stack", string(debug.Stack()))
+		}
+	}()
 	g.Websocket.Do(w, r, exec)
 }
 

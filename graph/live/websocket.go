@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -91,6 +92,20 @@ type Sockets struct {
 	upgrader websocket.Upgrader
 }
 
+// socketReadBuffer is the read buffer of one connection. Larger messages
+// are read in several steps.
+const socketReadBuffer = 1024
+
+type upgradedKey struct{}
+
+// WithUpgradeNotice returns a context for an upgrade request on which
+// Sockets.Accept calls upgraded once the connection is taken over from
+// net/http. From then on the request's ResponseWriter is no longer used, so
+// its handler may return while another goroutine serves the websocket.
+func WithUpgradeNotice(ctx context.Context, upgraded func()) context.Context {
+	return context.WithValue(ctx, upgradedKey{}, upgraded)
+}
+
 // NewSockets returns a websocket implementation for transport.Websocket.
 func NewSockets(cfg SocketConfig) *Sockets {
 	cfg.setDefaults()
@@ -98,8 +113,12 @@ func NewSockets(cfg SocketConfig) *Sockets {
 		cfg: cfg,
 		upgrader: websocket.Upgrader{
 			HandshakeTimeout: 10 * time.Second,
-			WriteBufferPool:  &sync.Pool{},
-			CheckOrigin:      cfg.Origins.Allow,
+			// A buffer of its own lets the 4 KiB one of net/http go once the
+			// handler returns; client messages are small.
+			ReadBufferSize: socketReadBuffer,
+			// Idle connections hold no write buffer.
+			WriteBufferPool: &sync.Pool{},
+			CheckOrigin:     cfg.Origins.Allow,
 		},
 	}
 }
@@ -115,6 +134,9 @@ func (s *Sockets) Accept(
 	ws, err := upgrader.Upgrade(w, r, opts.ResponseHeader)
 	if err != nil {
 		return nil, err
+	}
+	if upgraded, ok := r.Context().Value(upgradedKey{}).(func()); ok {
+		upgraded()
 	}
 
 	c := &socket{
