@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/loader"
@@ -98,6 +99,40 @@ func (r *Resolver) personByUniqueName(ctx context.Context, fullName, first, last
 		fullName = strings.TrimSpace(first + " " + last)
 	}
 	return pickUniquePerson(people, fullName), nil
+}
+
+// jobLeaveType is the event type of an employee leaving the event's
+// organisation.
+const jobLeaveType = "job-leave"
+
+// personAfterLeave finds the employee of a job-leave event. The search by
+// organisation matches current employers, so it rarely finds someone who
+// left, and the searches by each organisation and by name alone run at
+// once, in one round of upstream calls, instead of one after another. The
+// first organisation that finds the person wins, else a unique name match.
+func (r *Resolver) personAfterLeave(ctx context.Context, fullName, first, last string, orgs []string) (*model.Person, error) {
+	found := make([]*model.Person, len(orgs)+1)
+	var g errgroup.Group
+	for i, org := range orgs {
+		g.Go(func() (err error) {
+			found[i], err = r.personByName(ctx, fullName, first, last, org)
+			return err
+		})
+	}
+	g.Go(func() (err error) {
+		found[len(orgs)], err = r.personByUniqueName(ctx, fullName, first, last)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	for _, person := range found {
+		if person != nil {
+			return person, nil
+		}
+	}
+	return nil, nil
 }
 
 // newsKey builds the entity search of a company's news.

@@ -31,7 +31,11 @@ func (r *eventResolver) Person(ctx context.Context, obj *model.Event) (*model.Pe
 		return nil, nil
 	}
 	name, first, last := deref(e.Name), deref(e.FirstName), deref(e.LastName)
-	for _, org := range employeeOrganizations(obj) {
+	orgs := employeeOrganizations(obj)
+	if obj.Type == jobLeaveType {
+		return r.personAfterLeave(ctx, name, first, last, orgs)
+	}
+	for _, org := range orgs {
 		person, err := r.personByName(ctx, name, first, last, org)
 		if err != nil || person != nil {
 			return person, err

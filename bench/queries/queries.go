@@ -42,6 +42,7 @@ var Q1 = Query{
 	Text: `query Q1 {
   events(first: 50) {
     nodes {
+      type
       organization
       previousOrganization
       employee { name firstName lastName organization previousOrganization }
@@ -65,6 +66,7 @@ var Q2 = Query{
     people(first: 20) { fullName }
     events(first: 20) {
       nodes {
+        type
         organization
         previousOrganization
         employee { name firstName lastName organization previousOrganization }
@@ -107,6 +109,7 @@ type employee struct {
 }
 
 type event struct {
+	Type                 string
 	Organization         string
 	PreviousOrganization string
 	Employee             *employee
@@ -155,7 +158,8 @@ func personKey(e *employee, org string) string {
 // addEventPersonKeys adds the person searches the gateway makes for an
 // event's person: one per organisation of the employee and the event, in
 // order, until a search finds the person, whose current employer is then
-// that organisation, and else one by name alone.
+// that organisation, and else one by name alone. For a job-leave event
+// the gateway makes all of them at once.
 func addEventPersonKeys(keys keySet, e event) {
 	if e.Employee == nil {
 		return
@@ -172,7 +176,7 @@ func addEventPersonKeys(keys keySet, e event) {
 	}
 	for _, org := range orgs {
 		keys.add(EndpointPeople, personKey(e.Employee, org))
-		if e.Person != nil && strings.EqualFold(e.Person.CurrentEmployer, org) {
+		if e.Type != "job-leave" && e.Person != nil && strings.EqualFold(e.Person.CurrentEmployer, org) {
 			return
 		}
 	}
