@@ -197,8 +197,12 @@ func CheckResponse(resp *http.Response) error {
 	return apiErr
 }
 
-// redactCredentials replaces every credential that req carried, in its
-// headers or query, with "REDACTED".
+// redactCredentials replaces each credential that req carried where it
+// stands as a whole word in s, such as an upstream message that echoes the
+// token back. Parts of longer words and values shorter than
+// minRedactedLength are left alone: a plain substring replacement garbles
+// messages for short credentials and would confirm any guess of a
+// credential that a caller embedded in a longer word of their input.
 func redactCredentials(s string, req *http.Request) string {
 	if s == "" {
 		return s
@@ -211,11 +215,42 @@ func redactCredentials(s string, req *http.Request) string {
 		}
 	}
 	for _, v := range values {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, "REDACTED")
+		if len(v) >= minRedactedLength {
+			s = replaceWholeWord(s, v, "REDACTED")
 		}
 	}
 	return s
+}
+
+// minRedactedLength is the shortest credential value that is redacted from
+// upstream messages; shorter values are not real credentials.
+const minRedactedLength = 8
+
+// replaceWholeWord replaces the occurrences of word in s that no word
+// character (letter, digit, '-' or '_') touches on either side.
+func replaceWholeWord(s, word, with string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, word)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(word)
+		whole := (i == 0 || !isWordByte(s[i-1])) && (end == len(s) || !isWordByte(s[end]))
+		b.WriteString(s[:i])
+		if whole {
+			b.WriteString(with)
+		} else {
+			b.WriteString(word)
+		}
+		s = s[end:]
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '-' || c == '_' || c >= 0x80 ||
+		(c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
 // parseRetryAfter reads a Retry-After value in seconds or as an HTTP date.

@@ -312,3 +312,23 @@ func TestBodyReadTimeoutIsTransportError(t *testing.T) {
 		t.Errorf("error %v is not a *TransportError that timed out", err)
 	}
 }
+
+func TestRedactCredentialsWholeWordsOnly(t *testing.T) {
+	req := httptest.NewRequest("GET", "http://h/x?secretKey=query-secret-1", nil)
+	req.Header.Set("X-API-AccessToken", "sandbox-access-token")
+	req.Header.Set("X-API-SecretKey", "e")
+
+	tests := []struct{ in, want string }{
+		{`token sandbox-access-token is unknown`, `token REDACTED is unknown`},
+		{`unknown field "sandbox-access-token"`, `unknown field "REDACTED"`},
+		{`secret query-secret-1`, `secret REDACTED`},
+		{`unknown field "xsandbox-access-tokenx"`, `unknown field "xsandbox-access-tokenx"`},
+		{`prefix-sandbox-access-token`, `prefix-sandbox-access-token`},
+		{`unknown access token`, `unknown access token`},
+	}
+	for _, tt := range tests {
+		if got := redactCredentials(tt.in, req); got != tt.want {
+			t.Errorf("redactCredentials(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

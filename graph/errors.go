@@ -121,15 +121,15 @@ func classifyAPIError(e *cognism.APIError) classification {
 		code = CodeUpstreamUnavailable
 	}
 
-	// NOTE: the cognism client replaces every credential substring in
-	// e.Message with REDACTED, user-supplied text included.
+	// The cognism client has already replaced whole-word credentials in
+	// e.Message with REDACTED.
 	detail := e.Message
 	if detail == "" {
 		detail = e.Title
 	}
 	if code == CodeUnauthenticated {
-		// A 401 message echoes the rejected token, which the client's
-		// redaction garbles when the token is short.
+		// A 401 message may echo the rejected token, so a fixed text
+		// replaces it.
 		detail = "the access token or secret key was rejected; " +
 			"check the X-API-AccessToken and X-API-SecretKey headers"
 	}
