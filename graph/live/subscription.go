@@ -76,6 +76,9 @@ func newTopic[T any](buffer int) *topic[T] {
 // join adds a subscriber. On an ended topic it returns a subscription that
 // is already closed with the topic's error.
 func (t *topic[T]) join(leave func(*Subscription[T])) *Subscription[T] {
+	// TODO: the channel holds the whole buffer from the start, 2 KiB per
+	// subscriber at the default 256; a queue grown on demand would free it
+	// for idle subscribers.
 	s := &Subscription[T]{events: make(chan T, t.buffer), topic: t, leave: leave}
 	t.mu.Lock()
 	defer t.mu.Unlock()
