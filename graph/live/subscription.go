@@ -38,6 +38,15 @@ type Subscription[T any] struct {
 
 	closeOnce sync.Once
 	err       error // set under topic.mu before events is closed
+
+	// The fields below are guarded by topic.mu. Events that do not fit in
+	// the channel wait in backlog, and a pump goroutine, which runs only
+	// while backlog is not empty, moves them to the channel in order.
+	backlog []T
+	pumping bool
+	ended   bool          // no events follow; the pump closes events
+	stop    chan struct{} // closed to end the pump early; nil when not pumping
+	stopped bool
 }
 
 // Events returns the channel of events, closed when the subscription ends.
@@ -58,9 +67,15 @@ func (s *Subscription[T]) Close() {
 	s.closeOnce.Do(func() { s.leave(s) })
 }
 
+// channelEvents is the most events a subscriber's channel holds. The rest
+// of its buffer is a backlog grown on demand, so an idle subscriber holds a
+// small channel instead of its whole buffer.
+const channelEvents = 8
+
 // topic is a set of subscribers that receive the same events. Every send
-// and every close of a subscriber's channel happens under mu, so a channel
-// is never sent to after it is closed.
+// and every close of a subscriber's channel happens under mu or, while the
+// subscriber has a backlog, on its pump, so a channel is never sent to after
+// it is closed.
 type topic[T any] struct {
 	mu     sync.Mutex
 	subs   map[*Subscription[T]]struct{}
@@ -76,10 +91,7 @@ func newTopic[T any](buffer int) *topic[T] {
 // join adds a subscriber. On an ended topic it returns a subscription that
 // is already closed with the topic's error.
 func (t *topic[T]) join(leave func(*Subscription[T])) *Subscription[T] {
-	// TODO: the channel holds the whole buffer from the start, 2 KiB per
-	// subscriber at the default 256; a queue grown on demand would free it
-	// for idle subscribers.
-	s := &Subscription[T]{events: make(chan T, t.buffer), topic: t, leave: leave}
+	s := &Subscription[T]{events: make(chan T, min(t.buffer, channelEvents)), topic: t, leave: leave}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.ended != nil {
@@ -97,7 +109,10 @@ func (t *topic[T]) remove(s *Subscription[T]) int {
 	defer t.mu.Unlock()
 	if _, ok := t.subs[s]; ok {
 		delete(t.subs, s)
-		close(s.events)
+		t.finish(s, nil, true)
+	} else if s.pumping {
+		// Ended earlier with a backlog that its reader has left.
+		t.finish(s, s.err, true)
 	}
 	return len(t.subs)
 }
@@ -119,16 +134,13 @@ func (t *topic[T]) publish(ev T) int {
 
 	delivered, slow := 0, 0
 	for s := range t.subs {
-		select {
-		case s.events <- ev:
+		if t.enqueue(s, ev) {
 			delivered++
-		default:
-			delete(t.subs, s)
-			s.err = ErrSlowSubscriber
-			discard(s.events)
-			close(s.events)
-			slow++
+			continue
 		}
+		delete(t.subs, s)
+		t.finish(s, ErrSlowSubscriber, true)
+		slow++
 	}
 	if slow > 0 && t.onSlow != nil {
 		t.onSlow(slow)
@@ -136,15 +148,94 @@ func (t *topic[T]) publish(ev T) int {
 	return delivered
 }
 
+// enqueue gives ev to s, in its channel or else its backlog, and reports
+// false when s already has its buffer's worth of unread events.
+func (t *topic[T]) enqueue(s *Subscription[T], ev T) bool {
+	if !s.pumping {
+		select {
+		case s.events <- ev:
+			return true
+		default:
+		}
+	}
+	if len(s.events)+len(s.backlog) >= t.buffer {
+		return false
+	}
+
+	s.backlog = append(s.backlog, ev)
+	if !s.pumping {
+		s.pumping = true
+		s.stop = make(chan struct{})
+		go t.pump(s)
+	}
+	return true
+}
+
+// finish ends s with err; t.mu is held. With drop, its unread events are
+// discarded. Events closes now, or once the pump has delivered the backlog.
+func (t *topic[T]) finish(s *Subscription[T], err error, drop bool) {
+	s.err = err
+	if drop {
+		clear(s.backlog)
+		s.backlog = nil
+		discard(s.events)
+	}
+	if !s.pumping {
+		close(s.events)
+		return
+	}
+	s.ended = true
+	if drop && !s.stopped {
+		s.stopped = true
+		close(s.stop)
+	}
+}
+
+// pump moves the backlog of s to its channel, one event at a time, and
+// ends when the backlog is empty. It closes the channel if s ended
+// meanwhile.
+func (t *topic[T]) pump(s *Subscription[T]) {
+	for {
+		t.mu.Lock()
+		if len(s.backlog) == 0 {
+			s.pumping = false
+			s.backlog = nil
+			s.stop = nil
+			if s.ended {
+				if s.stopped {
+					discard(s.events) // an event sent as the stop came
+				}
+				close(s.events)
+			}
+			t.mu.Unlock()
+			return
+		}
+		ev, stop := s.backlog[0], s.stop
+		t.mu.Unlock()
+
+		select {
+		case s.events <- ev:
+			t.mu.Lock()
+			if len(s.backlog) > 0 {
+				var zero T
+				s.backlog[0] = zero
+				s.backlog = s.backlog[1:]
+			}
+			t.mu.Unlock()
+		case <-stop:
+		}
+	}
+}
+
 // end closes every subscriber with err and makes later joins fail with it.
+// Events already buffered are still delivered before the close.
 func (t *topic[T]) end(err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.ended = err
 	for s := range t.subs {
 		delete(t.subs, s)
-		s.err = err
-		close(s.events)
+		t.finish(s, err, false)
 	}
 }
 
