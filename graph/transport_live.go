@@ -129,14 +129,16 @@ func (g originGuard) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 // websockets would otherwise hold for their lifetime. The connection's
 // context is detached from the request's, which net/http cancels when the
 // handler returns; the transport cancels its own when the socket ends.
+//
+// The deferred function must not refer to w or r, so that they are freed
+// once Do no longer uses them.
 func (g originGuard) serve(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, done chan struct{}) {
 	defer close(done)
 	defer func() {
 		// net/http no longer recovers a panic here, so the process would
 		// end; log it as net/http would instead.
 		if p := recover(); p != nil {
-			g.logger.ErrorContext(r.Context(), "websocket connection panicked", "panic", p,
-				"stack", string(debug.Stack()))
+			g.logger.Error("websocket connection panicked", "panic", p, "stack", string(debug.Stack()))
 		}
 	}()
 	g.Websocket.Do(w, r, exec)

@@ -94,7 +94,7 @@ type Sockets struct {
 
 // socketReadBuffer is the read buffer of one connection. Larger messages
 // are read in several steps.
-const socketReadBuffer = 1024
+const socketReadBuffer = 512
 
 type upgradedKey struct{}
 
@@ -114,7 +114,7 @@ func NewSockets(cfg SocketConfig) *Sockets {
 		upgrader: websocket.Upgrader{
 			HandshakeTimeout: 10 * time.Second,
 			// A buffer of its own lets the 4 KiB one of net/http go once the
-			// handler returns; client messages are small.
+			// handler returns; client messages are mostly smaller than this.
 			ReadBufferSize: socketReadBuffer,
 			// Idle connections hold no write buffer.
 			WriteBufferPool: &sync.Pool{},
