@@ -72,9 +72,9 @@ func addLiveTransports(srv *handler.Server, cfg *Config) {
 	readLimit := int64(maxSocketMessage)
 	check := live.NewCredentialCheck(live.ClientUpstream(cfg.Client), credentialTTL)
 
-	// TODO: gqlgen v0.17.98 keeps three goroutines per connection (the read
-	// loop, a close watcher and one per operation), about 16 KiB of stack on
-	// an idle subscriber; fewer needs a websocket transport of our own.
+	// TODO: gqlgen v0.17.98 keeps three goroutines per connection: the read
+	// loop, a close watcher and one per operation. They hold about 16 KiB of
+	// stack on an idle subscriber, and fewer needs our own transport.
 	ws := transport.Websocket{
 		Implementation: live.NewSockets(live.SocketConfig{
 			Origins:       origins,

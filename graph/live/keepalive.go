@@ -9,11 +9,11 @@ var (
 )
 
 // startKeepAlive starts the keep-alive of a connection once its
-// connection_ack is sent: on the legacy protocol a "ka" at once and then
-// every KeepAlive; on graphql-transport-ws a ping every PingInterval, with
-// a read deadline of two periods that each pong renews. A timer rather than
-// a goroutine waits between messages, so an idle connection holds no stack
-// for its keep-alive.
+// connection_ack is sent. The legacy protocol gets a "ka" at once and then
+// every KeepAlive. graphql-transport-ws gets a ping every PingInterval and
+// a read deadline of two periods, which each pong renews. A timer rather
+// than a goroutine waits between messages, so an idle connection holds no
+// stack for its keep-alive.
 func (c *socket) startKeepAlive() {
 	period := c.cfg.KeepAlive
 	if c.protocol == ProtocolTransportWS {
@@ -38,7 +38,7 @@ func (c *socket) startKeepAlive() {
 
 // keepAliveTick sends one keep-alive message and arms the timer for the
 // next. On graphql-transport-ws, a pong since the last ping moves the read
-// deadline two periods on; without one, the deadline set earlier stands and
+// deadline two periods on. Without one, the earlier deadline is kept and
 // ends the connection when it passes.
 func (c *socket) keepAliveTick(period time.Duration) {
 	if c.protocol != ProtocolTransportWS {
