@@ -151,10 +151,17 @@ var errForbidden = errors.New("Forbidden: the access token or secret key was rej
 // socketInit reads the credentials of connection_init (accessToken and
 // secretKey, or the X-API-AccessToken and X-API-SecretKey header names, at
 // the top of the payload or under "headers"), else keeps those of the
-// upgrade request, and checks them upstream before connection_ack.
+// upgrade request, and checks them upstream before connection_ack. The
+// default account applies only when neither sends a credential. A value
+// that is not a string, or a secret key without an access token, closes
+// the socket with 4403.
 func socketInit(cfg *Config, check *live.CredentialCheck) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		creds, ok := initCredentials(payload)
+		creds, ok, err := initCredentials(payload)
+		if err != nil {
+			cfg.Logger.InfoContext(ctx, "websocket rejected: invalid credential fields", "error", err)
+			return forbid(ctx, err)
+		}
 		if !ok {
 			creds, _ = cognism.CredentialsFromContext(ctx)
 		}
@@ -168,8 +175,7 @@ func socketInit(cfg *Config, check *live.CredentialCheck) transport.WebsocketIni
 					"error", err)
 			} else {
 				cfg.Logger.InfoContext(ctx, "websocket rejected: invalid credentials")
-				ctx = transport.WithWebsocketCloseCode(ctx, live.CloseForbidden)
-				return transport.AppendCloseReason(ctx, "Forbidden"), nil, errForbidden
+				return forbid(ctx, errForbidden)
 			}
 		}
 
@@ -180,34 +186,83 @@ func socketInit(cfg *Config, check *live.CredentialCheck) transport.WebsocketIni
 	}
 }
 
-// initCredentials finds credentials in a connection_init payload.
-func initCredentials(payload transport.InitPayload) (cognism.Credentials, bool) {
-	for _, fields := range []map[string]any{payload, nestedHeaders(payload)} {
-		token := lookupFold(fields, "accessToken", "X-API-AccessToken")
-		if token != "" {
-			return cognism.Credentials{
-				AccessToken: token,
-				SecretKey:   lookupFold(fields, "secretKey", "X-API-SecretKey"),
-			}, true
-		}
+// forbid closes the socket with 4403 and err as the reason.
+func forbid(ctx context.Context, err error) (context.Context, *transport.InitPayload, error) {
+	ctx = transport.WithWebsocketCloseCode(ctx, live.CloseForbidden)
+	return transport.AppendCloseReason(ctx, err.Error()), nil, err
+}
+
+// CredentialError is an invalid credential field of a connection_init
+// payload.
+type CredentialError struct {
+	Reason string
+}
+
+// Error returns the reason with the Forbidden prefix of close reasons.
+func (e *CredentialError) Error() string {
+	return "Forbidden: " + e.Reason
+}
+
+// initCredentials finds credentials in a connection_init payload, first at
+// its top and then under "headers". It reports false when the payload
+// contains none, counting empty strings as absent.
+func initCredentials(payload transport.InitPayload) (cognism.Credentials, bool, error) {
+	headers, err := nestedHeaders(payload)
+	if err != nil {
+		return cognism.Credentials{}, false, err
 	}
-	return cognism.Credentials{}, false
-}
-
-func nestedHeaders(payload transport.InitPayload) map[string]any {
-	headers, _ := payload["headers"].(map[string]any)
-	return headers
-}
-
-// lookupFold returns the first string value among names, which match keys
-// case-insensitively as header names do.
-func lookupFold(fields map[string]any, names ...string) string {
-	for _, name := range names {
-		for key, value := range fields {
-			if s, ok := value.(string); ok && s != "" && strings.EqualFold(key, name) {
-				return s
+	for _, fields := range []map[string]any{payload, headers} {
+		token, err := lookupFold(fields, "accessToken", "X-API-AccessToken")
+		if err != nil {
+			return cognism.Credentials{}, false, err
+		}
+		secret, err := lookupFold(fields, "secretKey", "X-API-SecretKey")
+		if err != nil {
+			return cognism.Credentials{}, false, err
+		}
+		switch {
+		case token != "":
+			return cognism.Credentials{AccessToken: token, SecretKey: secret}, true, nil
+		case secret != "":
+			return cognism.Credentials{}, false, &CredentialError{
+				Reason: "send accessToken with secretKey, or send neither to use the gateway's default account",
 			}
 		}
 	}
-	return ""
+	return cognism.Credentials{}, false, nil
+}
+
+// nestedHeaders returns the "headers" object of a payload, nil when absent.
+func nestedHeaders(payload transport.InitPayload) (map[string]any, error) {
+	value, ok := payload["headers"]
+	if !ok || value == nil {
+		return nil, nil
+	}
+	headers, ok := value.(map[string]any)
+	if !ok {
+		return nil, &CredentialError{Reason: "headers must be an object of header names to strings"}
+	}
+	return headers, nil
+}
+
+// lookupFold returns the first non-empty string among names, which match
+// keys case-insensitively as header names do. A matching key whose value
+// is neither a string nor null is an error.
+func lookupFold(fields map[string]any, names ...string) (string, error) {
+	found := ""
+	for _, name := range names {
+		for key, value := range fields {
+			if !strings.EqualFold(key, name) || value == nil {
+				continue
+			}
+			s, ok := value.(string)
+			if !ok {
+				return "", &CredentialError{Reason: key + " must be a string"}
+			}
+			if found == "" {
+				found = s
+			}
+		}
+	}
+	return found, nil
 }

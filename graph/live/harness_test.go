@@ -370,14 +370,24 @@ func (c *wsClient) stop(id string) {
 // closeCode reads until the server closes the socket and returns the code.
 func (c *wsClient) closeCode() int {
 	c.t.Helper()
+	return c.closeFrame().Code
+}
+
+// closeFrame reads until the server closes the socket and returns the
+// close frame, failing when a connection_ack arrives first.
+func (c *wsClient) closeFrame() *websocket.CloseError {
+	c.t.Helper()
 	for {
-		_, err := c.tryRead(time.Minute)
+		msg, err := c.tryRead(time.Minute)
 		if err == nil {
+			if msg.Type == "connection_ack" {
+				c.t.Fatal("got connection_ack, want the socket closed")
+			}
 			continue
 		}
 		var closeErr *websocket.CloseError
 		if errors.As(err, &closeErr) {
-			return closeErr.Code
+			return closeErr
 		}
 		c.t.Fatalf("socket ended without a close frame: %v", err)
 	}

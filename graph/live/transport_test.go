@@ -3,6 +3,7 @@ package live_test
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,6 +77,70 @@ func TestSocketCredentialsFromInitPayload(t *testing.T) {
 			c := dial(t, g, live.ProtocolTransportWS, nil)
 			c.init(payload)
 		})
+	}
+}
+
+func TestSocketRejectsInvalidCredentialFields(t *testing.T) {
+	g := startGateway(t, options{})
+	cases := []struct {
+		name    string
+		payload map[string]any
+		reason  string
+	}{
+		{"secret key without token", map[string]any{"secretKey": "wrong"}, "send accessToken with secretKey"},
+		{"header secret key with empty token", map[string]any{"headers": map[string]any{
+			"X-API-AccessToken": "", "X-API-SecretKey": "wrong",
+		}}, "send accessToken with secretKey"},
+		{"numeric token", map[string]any{"accessToken": 5}, "accessToken must be a string"},
+		{"numeric secret key", map[string]any{"secretKey": 5}, "secretKey must be a string"},
+		{"list token", map[string]any{"accessToken": []any{"a"}}, "accessToken must be a string"},
+		{"object secret key", map[string]any{
+			"accessToken": "sandbox-access-token", "secretKey": map[string]any{"a": 1},
+		}, "secretKey must be a string"},
+		{"headers not an object", map[string]any{"headers": "x"}, "headers must be an object"},
+	}
+	for _, protocol := range []string{live.ProtocolTransportWS, live.ProtocolLegacyWS} {
+		for _, tc := range cases {
+			t.Run(protocol+"/"+tc.name, func(t *testing.T) {
+				c := dial(t, g, protocol, nil)
+				c.send(map[string]any{"type": "connection_init", "payload": tc.payload})
+				frame := c.closeFrame()
+				if frame.Code != live.CloseForbidden {
+					t.Errorf("close code = %d, want %d", frame.Code, live.CloseForbidden)
+				}
+				if !strings.Contains(frame.Text, tc.reason) {
+					t.Errorf("close reason = %q, want it to contain %q", frame.Text, tc.reason)
+				}
+			})
+		}
+	}
+}
+
+func TestSocketEmptyCredentialsUseDefault(t *testing.T) {
+	g := startGateway(t, options{})
+	payloads := map[string]map[string]any{
+		"empty strings":      {"accessToken": "", "secretKey": ""},
+		"null values":        {"accessToken": nil, "secretKey": nil},
+		"empty header names": {"headers": map[string]any{"X-API-AccessToken": "", "X-API-SecretKey": ""}},
+	}
+	for name, payload := range payloads {
+		t.Run(name, func(t *testing.T) {
+			c := dial(t, g, live.ProtocolTransportWS, nil)
+			c.init(payload)
+		})
+	}
+}
+
+func TestSocketUpgradeSecretWithoutToken(t *testing.T) {
+	g := startGateway(t, options{})
+	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Subprotocols: []string{live.ProtocolTransportWS}}
+	conn, resp, err := dialer.Dial(g.socketURL(), http.Header{"X-Api-Secretkey": {"wrong"}})
+	if err == nil {
+		conn.Close()
+		t.Fatal("upgrade with a secret key and no access token succeeded")
+	}
+	if resp == nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("upgrade response = %v, want status 401", resp)
 	}
 }
 
