@@ -48,6 +48,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	srv.SetErrorPresenter(errorPresenter(c.Logger))
 	srv.SetRecoverFunc(recoverFunc(c))
 	srv.AroundResponses(logOperation(c))
+	srv.AroundResponses(capErrors)
 
 	return requestMiddleware(c, srv), nil
 }

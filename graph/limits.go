@@ -35,6 +35,17 @@ type documentCheck struct {
 	tokens    int
 }
 
+// MaxRepeatedName caps how often one response name (an alias, or the field
+// name when there is none) may occur in one selection set, fragments
+// expanded. Validation compares every pair of fields with the same name and
+// reports each pair that conflicts, so 2,000 repeats cost seconds and
+// gigabytes.
+const MaxRepeatedName = 30
+
+// MaxErrors caps the errors one response carries. One more error counts
+// those left out.
+const MaxErrors = 50
+
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
@@ -62,6 +73,12 @@ func (c documentCheck) MutateOperationParameters(ctx context.Context, params *gr
 			return codedErrorf(CodeQueryTooLarge,
 				"operation expands to more than %d fields, the maximum. "+
 					"Select fewer fields or spread fewer fragments", c.maxFields)
+		}
+		walk.budget = c.maxFields
+		if name, ok := walk.repeatedName([]ast.SelectionSet{op.SelectionSet}); ok {
+			return codedErrorf(CodeQueryTooLarge,
+				"response name %s occurs more than %d times in one selection set, the maximum. "+
+					"Select each field once or under distinct aliases", truncateInput(name), MaxRepeatedName)
 		}
 	}
 
@@ -112,6 +129,24 @@ func missingOperation(doc *ast.QueryDocument, name string) *gqlerror.Error {
 		truncateInput(name), strings.Join(names, ", "))
 }
 
+// CodeErrorsOmitted marks the error that stands for those past MaxErrors.
+const CodeErrorsOmitted = "ERRORS_OMITTED"
+
+// capErrors keeps the first MaxErrors errors of a response and replaces the
+// rest with one that counts them, so that no document makes a response grow
+// with the square of its size.
+func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || len(resp.Errors) <= MaxErrors {
+		return resp
+	}
+	omitted := len(resp.Errors) - MaxErrors
+	last := codedErrorf(CodeErrorsOmitted, "%d more errors omitted", omitted)
+	last.Extensions["omitted"] = omitted
+	resp.Errors = append(resp.Errors[:MaxErrors:MaxErrors], last)
+	return resp
+}
+
 func codedErrorf(code, format string, args ...any) *gqlerror.Error {
 	err := gqlerror.Errorf(format, args...)
 	err.Extensions = map[string]any{"code": code}
@@ -127,6 +162,7 @@ type fragmentWalk struct {
 	count     map[string]int
 	depth     map[string]int
 	visiting  map[string]bool
+	budget    int // fields repeatedName may still walk
 }
 
 func newFragmentWalk(fragments ast.FragmentDefinitionList, ceiling int) *fragmentWalk {
@@ -136,6 +172,7 @@ func newFragmentWalk(fragments ast.FragmentDefinitionList, ceiling int) *fragmen
 		count:     map[string]int{},
 		depth:     map[string]int{},
 		visiting:  map[string]bool{},
+		budget:    ceiling,
 	}
 }
 
@@ -158,6 +195,69 @@ func (w *fragmentWalk) fields(set ast.SelectionSet) int {
 		}
 	}
 	return total
+}
+
+// repeatedName returns a response name that occurs more than
+// MaxRepeatedName times among sets, merged as validation merges them: with
+// fragments expanded, and the selections of fields of one response name
+// taken together one level down. It walks each expanded field once and
+// gives up past the ceiling, which only cyclic fragments reach after
+// fields has passed.
+func (w *fragmentWalk) repeatedName(sets []ast.SelectionSet) (string, bool) {
+	var names []string
+	groups := map[string][]ast.SelectionSet{}
+	for _, set := range sets {
+		w.collect(set, func(f *ast.Field) {
+			name := f.Alias
+			if name == "" {
+				name = f.Name
+			}
+			if _, seen := groups[name]; !seen {
+				names = append(names, name)
+			}
+			groups[name] = append(groups[name], f.SelectionSet)
+		})
+	}
+	if w.budget < 0 {
+		return "", false
+	}
+
+	for _, name := range names {
+		if len(groups[name]) > MaxRepeatedName {
+			return name, true
+		}
+	}
+	for _, name := range names {
+		if found, ok := w.repeatedName(groups[name]); ok {
+			return found, true
+		}
+	}
+	return "", false
+}
+
+// collect calls visit for each field of set, with inline fragments and
+// fragment spreads expanded, spending one unit of the budget per field.
+func (w *fragmentWalk) collect(set ast.SelectionSet, visit func(*ast.Field)) {
+	for _, sel := range set {
+		if w.budget < 0 {
+			return
+		}
+		switch sel := sel.(type) {
+		case *ast.Field:
+			w.budget--
+			visit(sel)
+		case *ast.InlineFragment:
+			w.collect(sel.SelectionSet, visit)
+		case *ast.FragmentSpread:
+			def := w.fragments.ForName(sel.Name)
+			if def == nil || w.visiting[sel.Name] {
+				continue
+			}
+			w.visiting[sel.Name] = true
+			w.collect(def.SelectionSet, visit)
+			delete(w.visiting, sel.Name)
+		}
+	}
 }
 
 // levels returns the deepest field nesting of set, introspection fields
