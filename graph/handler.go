@@ -21,6 +21,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/generated"
 )
 
@@ -73,7 +74,7 @@ const allowedMethods = "GET, POST, OPTIONS"
 
 // requestMiddleware rejects the methods and bodies no transport serves,
 // reads the body up to the size limit, then puts the credentials and fresh
-// loaders on the request's context.
+// loaders on the request's context, built on first use for streams.
 func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !checkMethod(w, r) {
@@ -106,12 +107,15 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 			writeCodedHTTPError(w, http.StatusUnauthorized, CodeUnauthenticated, err.Error())
 			return
 		}
-		ctx := withRequestScope(r.Context(), cfg, creds)
-		if isPlainHTTP(r) {
-			w = &jsonStatusWriter{ResponseWriter: w}
-			ctx = context.WithValue(ctx, plainHTTPKey{}, true)
+		if !isPlainHTTP(r) {
+			// A websocket or SSE stream keeps this context for its life, so
+			// its loaders are built only when a resolver first uses them.
+			ctx := withLazyScope(cognism.WithCredentials(r.Context(), creds), cfg)
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		ctx := context.WithValue(withRequestScope(r.Context(), cfg, creds), plainHTTPKey{}, true)
+		next.ServeHTTP(&jsonStatusWriter{ResponseWriter: w}, r.WithContext(ctx))
 	})
 }
 
