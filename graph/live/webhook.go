@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/cognism/graphql-gateway/cognism"
 )
@@ -26,6 +27,10 @@ const WebhookPath = "/webhooks/cognism/"
 
 // maxWebhookBody caps the size of one callback body.
 const maxWebhookBody = 1 << 20
+
+// maxEventAt is the last millisecond of the year 9999, the latest event
+// time that RFC 3339 can write.
+var maxEventAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli() - 1
 
 // secretSize is the length in bytes of a generated webhook secret.
 const secretSize = 32
@@ -156,8 +161,9 @@ func decodeEvent(body io.Reader) (*cognism.Event, error) {
 		return nil, errors.New("webhook event has no id")
 	case ev.Type == "":
 		return nil, errors.New("webhook event has no type")
-	case ev.At <= 0:
-		return nil, errors.New("webhook event has no positive at (Unix ms)")
+	case ev.At <= 0 || int64(ev.At) > maxEventAt:
+		return nil, fmt.Errorf("webhook event has invalid at %d: expected Unix milliseconds "+
+			"of a time in the years 1970 to 9999, such as 1471732633672", int64(ev.At))
 	}
 	return &ev, nil
 }

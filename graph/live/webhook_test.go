@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -39,6 +40,11 @@ func TestWebhookResponses(t *testing.T) {
 		{"event without id", "POST", good, `{"at":1,"type":"job-join"}`, http.StatusBadRequest},
 		{"event without type", "POST", good, `{"id":"e1","at":1}`, http.StatusBadRequest},
 		{"two events", "POST", good, event + event, http.StatusBadRequest},
+		{"event without at", "POST", good, `{"id":"e1","type":"job-join"}`, http.StatusBadRequest},
+		{"at negative", "POST", good, `{"id":"e1","at":-1,"type":"job-join"}`, http.StatusBadRequest},
+		{"at after year 9999", "POST", good, `{"id":"e1","at":253402300800000,"type":"job-join"}`, http.StatusBadRequest},
+		{"at far future", "POST", good, `{"id":"e1","at":99999999999999999,"type":"job-join"}`, http.StatusBadRequest},
+		{"at last ms of 9999", "POST", good, `{"id":"e9","at":253402300799999,"type":"job-join"}`, http.StatusNoContent},
 		{"body over 1 MiB", "POST", good, `{"id":"e1","at":1,"type":"x","org":"` + strings.Repeat("a", 1<<20) + `"}`, http.StatusRequestEntityTooLarge},
 	}
 	for _, tc := range cases {
@@ -94,6 +100,26 @@ func TestWebhookPublishesToTriggerSubscribers(t *testing.T) {
 	case ev := <-other.Events():
 		t.Errorf("subscriber of another trigger received %+v", ev)
 	default:
+	}
+}
+
+func TestWebhookInvalidAtNamesField(t *testing.T) {
+	g := startGateway(t, options{})
+	body := `{"id":"e1","at":99999999999999999,"type":"job-join"}`
+	resp, err := http.Post(g.webhooks.CallbackURL("trigger-1"), "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(resp.Body)
+
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status = %d, want 400", resp.StatusCode)
+	}
+	for _, want := range []string{"invalid at ", "Unix milliseconds", "1970 to 9999"} {
+		if !strings.Contains(string(msg), want) {
+			t.Errorf("message %q does not contain %q", msg, want)
+		}
 	}
 }
 
