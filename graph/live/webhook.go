@@ -47,6 +47,7 @@ type Webhooks struct {
 	secret    []byte
 	publicURL string
 	log       *slog.Logger
+	recent    *recentEvents
 }
 
 // TriggerPublisher delivers a trigger's event to its subscribers; *Hub
@@ -69,7 +70,10 @@ func NewWebhooks(hub TriggerPublisher, secret []byte, publicURL string, logger *
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Webhooks{hub: hub, secret: secret, publicURL: strings.TrimRight(publicURL, "/"), log: logger}, nil
+	return &Webhooks{
+		hub: hub, secret: secret, publicURL: strings.TrimRight(publicURL, "/"), log: logger,
+		recent: newRecentEvents(),
+	}, nil
 }
 
 // Token returns the callback token of trigger id.
@@ -101,7 +105,9 @@ const webhookMethods = "POST, PUT"
 
 // ServeHTTP accepts POST or PUT /webhooks/cognism/{id}?token=... with an
 // Event JSON body and responds 204. Another method gets 405, a bad token
-// 401 and an invalid body 400.
+// 401 and an invalid body 400. An event id already delivered to the same
+// trigger among its last recentPerTrigger ids gets 204 and is not
+// delivered again, because the upstream retries callbacks.
 func (w *Webhooks) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost && r.Method != http.MethodPut {
 		rw.Header().Set("Allow", webhookMethods)
@@ -131,6 +137,11 @@ func (w *Webhooks) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if !w.recent.firstDelivery(id, string(ev.ID)) {
+		w.log.Debug("webhook callback repeats a delivered event", "trigger", id, "event", string(ev.ID))
+		rw.WriteHeader(http.StatusNoContent)
+		return
+	}
 	n := w.hub.PublishTrigger(id, ev)
 	w.log.Debug("webhook callback received", "trigger", id, "event", string(ev.ID), "subscribers", n)
 	rw.WriteHeader(http.StatusNoContent)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph"
 	"github.com/cognism/graphql-gateway/graph/live"
 )
 
@@ -120,6 +121,60 @@ func TestWebhookInvalidAtNamesField(t *testing.T) {
 		if !strings.Contains(string(msg), want) {
 			t.Errorf("message %q does not contain %q", msg, want)
 		}
+	}
+}
+
+func TestWebhookDeliversEventIdOnce(t *testing.T) {
+	g := startGateway(t, options{})
+	sub, err := g.hub.SubscribeTrigger("trigger-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	other, err := g.hub.SubscribeTrigger("trigger-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+
+	post := func(trigger, id string) {
+		t.Helper()
+		body := `{"id":"` + id + `","at":1471732633672,"type":"job-join","org":"IBM"}`
+		resp, err := http.Post(g.webhooks.CallbackURL(trigger), "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent {
+			t.Errorf("POST %s to %s: status = %d, want 204", id, trigger, resp.StatusCode)
+		}
+	}
+	post("trigger-1", "e1")
+	post("trigger-1", "e1")
+	post("trigger-2", "e1")
+	post("trigger-1", "e2")
+
+	// Publishing is synchronous, so a repeated e1 would arrive before e2.
+	for _, want := range []string{"e1", "e2"} {
+		if got := nextTriggerEvent(t, sub.Events()); got != want {
+			t.Errorf("trigger-1 event = %s, want %s", got, want)
+		}
+	}
+	if got := nextTriggerEvent(t, other.Events()); got != "e1" {
+		t.Errorf("trigger-2 event = %s, want e1 delivered to each trigger", got)
+	}
+}
+
+// nextTriggerEvent returns the id of the next event on events, failing
+// after a minute.
+func nextTriggerEvent(t *testing.T, events <-chan *graph.LiveEvent) string {
+	t.Helper()
+	select {
+	case ev := <-events:
+		return ev.Event.ID
+	case <-time.After(time.Minute):
+		t.Fatal("trigger subscriber received nothing")
+		return ""
 	}
 }
 
