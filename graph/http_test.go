@@ -586,3 +586,13 @@ func TestSeveralOperationsNeedOperationName(t *testing.T) {
 		t.Errorf("message = %q, want it to count the operations and name operationName", msg)
 	}
 }
+
+func TestComplexityLimitCountsUnpagedLists(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`{ people(company: "IBM") { events(first: 100) { type company { name } } } }`, nil, nil)
+
+	if resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Errorf("code = %q, want COMPLEXITY_LIMIT_EXCEEDED (errors %+v)", resp.code(), resp.Errors)
+	}
+}

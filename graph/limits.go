@@ -338,9 +338,39 @@ func times(child int, first *int, def int) int {
 	return 1 + child*n
 }
 
+// Assumed sizes of lists without a first argument, by which the complexity
+// limit multiplies their children's cost. The upstream sets their real
+// size: people at IBM, for one, are several hundred.
+const (
+	// UnpagedListSize is the assumed size of a root list of companies,
+	// people or documents.
+	UnpagedListSize = 100
+	// JoinedListSize is the assumed size of a list inside one item whose
+	// entries join another object, such as a document's organisations.
+	JoinedListSize = 10
+)
+
 // setComplexity makes list fields count their children once per item they
 // may return, so a nested page of pages costs what it fetches.
 func setComplexity(c *generated.ComplexityRoot) {
+	c.Query.People = func(child int, _, _, _ *string) int {
+		return times(child, nil, UnpagedListSize)
+	}
+	c.Query.Companies = func(child int, _ string) int {
+		return times(child, nil, UnpagedListSize)
+	}
+	c.DocumentSearch.Documents = func(child int) int {
+		return times(child, nil, UnpagedListSize)
+	}
+	c.Document.Organizations = func(child int) int {
+		return times(child, nil, JoinedListSize)
+	}
+	c.Document.Quotations = func(child int) int {
+		return times(child, nil, JoinedListSize)
+	}
+	c.Person.Experience = func(child int) int {
+		return times(child, nil, JoinedListSize)
+	}
 	c.Query.Events = func(child int, _ *model.EventFilter, first *int, _ *string) int {
 		return times(child, first, 50)
 	}
