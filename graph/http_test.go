@@ -596,3 +596,50 @@ func TestComplexityLimitCountsUnpagedLists(t *testing.T) {
 		t.Errorf("code = %q, want COMPLEXITY_LIMIT_EXCEEDED (errors %+v)", resp.code(), resp.Errors)
 	}
 }
+
+func TestRequestErrorsStatusByMediaType(t *testing.T) {
+	g := newGateway(t)
+	cases := map[string]string{
+		"oversized operation":              fragmentBomb(30),
+		"two operations without a name":    `query A { __typename } query B { __typename }`,
+		"subscription over plain POST":     `subscription { liveEvents { id } }`,
+		"validation failure for reference": `{ nope }`,
+	}
+	for name, query := range cases {
+		for accept, want := range map[string]int{
+			"application/graphql-response+json": http.StatusBadRequest,
+			"application/json":                  http.StatusOK,
+		} {
+			resp := g.do(query, nil, map[string]string{"Accept": accept})
+
+			if resp.Status != want {
+				t.Errorf("%s with Accept %s: status %d, want %d", name, accept, resp.Status, want)
+			}
+			if len(resp.Errors) == 0 {
+				t.Errorf("%s with Accept %s: no errors", name, accept)
+			}
+		}
+	}
+}
+
+func TestGetMutationErrorHasCode(t *testing.T) {
+	g := newGateway(t)
+	query := url.Values{"query": {`mutation { deleteTriggerSubscription(id: "x") }`}}
+
+	resp, err := http.Get(g.url + "?" + query.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out response
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("status = %d, want 405", resp.StatusCode)
+	}
+	if out.code() != graph.CodeBadRequest {
+		t.Errorf("code = %q, want %s", out.code(), graph.CodeBadRequest)
+	}
+}

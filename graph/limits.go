@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -23,6 +24,14 @@ const (
 	// such as a subscription over plain HTTP.
 	CodeBadRequest = "BAD_REQUEST"
 )
+
+// init marks the codes of requests rejected before they run as request
+// errors, which gqlgen answers with 400 under
+// application/graphql-response+json, as it does validation failures.
+func init() {
+	errcode.RegisterErrorType(CodeQueryTooLarge, errcode.KindProtocol)
+	errcode.RegisterErrorType(CodeBadRequest, errcode.KindProtocol)
+}
 
 // documentCheck rejects documents before gqlgen validates them and measures
 // their complexity. Both steps walk every fragment expansion, so operations

@@ -36,12 +36,12 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	switch operationType(values.Get("query"), values.Get("operationName")) {
 	case ast.Mutation:
 		w.Header().Set("Allow", http.MethodPost)
-		writeHTTPError(w, http.StatusMethodNotAllowed,
+		writeCodedHTTPError(w, http.StatusMethodNotAllowed, CodeBadRequest,
 			"GET requests can only run queries. Send mutations with POST")
 		return
 	case ast.Subscription:
 		w.Header().Set("Allow", http.MethodPost)
-		writeHTTPError(w, http.StatusMethodNotAllowed,
+		writeCodedHTTPError(w, http.StatusMethodNotAllowed, CodeBadRequest,
 			"GET requests can only run queries. "+strings.ToUpper(subscriptionTransportHint[:1])+
 				subscriptionTransportHint[1:])
 		return
