@@ -11991,12 +11991,12 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋcognismᚋgraphqlᚑgate
 
 func (ec *executionContext) unmarshalNDateTime2githubᚗcomᚋcognismᚋgraphqlᚑgatewayᚋgraphᚋscalarᚐDateTime(ctx context.Context, v any) (scalar.DateTime, error) {
 	var res scalar.DateTime
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2githubᚗcomᚋcognismᚋgraphqlᚑgatewayᚋgraphᚋscalarᚐDateTime(ctx context.Context, sel ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-	return v
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) marshalNDocument2githubᚗcomᚋcognismᚋgraphqlᚑgatewayᚋgraphᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v model.Document) graphql.Marshaler {
@@ -12596,7 +12596,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖgithubᚗcomᚋcognismᚋgraph
 		return nil, nil
 	}
 	var res = new(scalar.DateTime)
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -12604,7 +12604,7 @@ func (ec *executionContext) marshalODateTime2ᚖgithubᚗcomᚋcognismᚋgraphql
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) marshalOEmployee2ᚖgithubᚗcomᚋcognismᚋgraphqlᚑgatewayᚋgraphᚋmodelᚐEmployee(ctx context.Context, sel ast.SelectionSet, v *model.Employee) graphql.Marshaler {

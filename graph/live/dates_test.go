@@ -1,6 +1,7 @@
 package live_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -75,5 +76,34 @@ func TestLiveEventsDeliverOnlyEventsWithinDates(t *testing.T) {
 			t.Errorf("first dated event = %s, want %s, the only one dated within the bounds", got, want)
 		}
 		return
+	}
+}
+
+func TestLiveEventsAtPastYear9999IsError(t *testing.T) {
+	g := startGateway(t, options{})
+	org := "Far Future Test"
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("1", liveQuery, orgFilter(org))
+	awaitFeed(t, g, c, "1", org)
+
+	c.subscribe("at", `subscription($filter: EventFilter) { liveEvents(filter: $filter) { id at } }`,
+		orgFilter(org))
+	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
+	g.injectEvent(t, map[string]any{"type": "job-join", "org": org, "at": 99999999999999999})
+
+	msg := c.readType()
+	for msg.ID != "at" {
+		msg = c.readType()
+	}
+	if strings.Contains(string(msg.Payload), "3170843") {
+		t.Errorf("payload %s contains a DateTime past the year 9999", msg.Payload)
+	}
+	p := decodePayload(t, msg.Payload)
+	if len(p.Errors) == 0 {
+		t.Fatalf("payload %s has no error for the unwritable at", msg.Payload)
+	}
+	if got := fmt.Sprint(p.Errors[0].Path); !strings.Contains(got, "at") {
+		t.Errorf("error path = %s, want one ending at at", got)
 	}
 }

@@ -2,6 +2,7 @@ package scalar_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -80,6 +81,53 @@ func TestDateTimeInputIsUTC(t *testing.T) {
 	}
 	if err := dt.UnmarshalGQL("yesterday"); err == nil {
 		t.Error("UnmarshalGQL accepted \"yesterday\"")
+	}
+}
+
+func TestDateTimeOutOfRangeYears(t *testing.T) {
+	for _, ms := range []int64{99999999999999999, 253402300800000, -62167219200001} {
+		dt := scalar.FromUnixMilli(ms)
+		var b bytes.Buffer
+		err := dt.MarshalGQLContext(context.Background(), &b)
+
+		var rangeErr *scalar.RangeError
+		if !errors.As(err, &rangeErr) {
+			t.Errorf("MarshalGQLContext(%d) error = %v, want a RangeError", ms, err)
+		}
+		if b.Len() != 0 {
+			t.Errorf("MarshalGQLContext(%d) wrote %s, want nothing", ms, b.String())
+		}
+		b.Reset()
+		dt.MarshalGQL(&b)
+		if b.String() != "null" {
+			t.Errorf("MarshalGQL(%d) = %s, want null", ms, b.String())
+		}
+	}
+}
+
+func TestDateTimeRangeEdges(t *testing.T) {
+	cases := map[int64]string{
+		253402300799999: `"9999-12-31T23:59:59.999Z"`,
+		-62167219200000: `"0000-01-01T00:00:00.000Z"`,
+	}
+	for ms, want := range cases {
+		var b bytes.Buffer
+		if err := scalar.FromUnixMilli(ms).MarshalGQLContext(context.Background(), &b); err != nil {
+			t.Errorf("MarshalGQLContext(%d): %v", ms, err)
+		}
+		if b.String() != want {
+			t.Errorf("MarshalGQLContext(%d) = %s, want %s", ms, b.String(), want)
+		}
+	}
+}
+
+func TestDateTimeInputOutOfRangeInUTC(t *testing.T) {
+	for _, v := range []string{"9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00+01:00"} {
+		var dt scalar.DateTime
+		var inputErr *scalar.InputError
+		if err := dt.UnmarshalGQL(v); !errors.As(err, &inputErr) {
+			t.Errorf("UnmarshalGQL(%q) = %v, want an InputError", v, err)
+		}
 	}
 }
 
