@@ -24,10 +24,12 @@ type NewsDefaults struct {
 	Window time.Duration
 }
 
-// companyByName loads the companies listed for name and picks one: the
-// exact case-insensitive match, else the first, else nil.
+// companyByName loads the companies listed for name, without its
+// surrounding whitespace, and picks one: the exact case-insensitive match,
+// else the first, else nil.
 func (r *Resolver) companyByName(ctx context.Context, name string) (*model.Company, error) {
-	if strings.TrimSpace(name) == "" {
+	name = strings.TrimSpace(name)
+	if name == "" {
 		return nil, nil
 	}
 	companies, err := r.loaders(ctx).Companies(ctx, name)

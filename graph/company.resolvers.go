@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/generated"
@@ -55,6 +56,9 @@ func (r *companyResolver) News(ctx context.Context, obj *model.Company, first *i
 
 // Company is the resolver for the company field.
 func (r *queryResolver) Company(ctx context.Context, name string) (*model.Company, error) {
+	if err := checkCompanyName(name); err != nil {
+		return nil, err
+	}
 	return r.companyByName(ctx, name)
 }
 
@@ -63,7 +67,7 @@ func (r *queryResolver) Companies(ctx context.Context, name string) ([]model.Com
 	if err := checkCompanyName(name); err != nil {
 		return nil, err
 	}
-	companies, err := r.loaders(ctx).Companies(ctx, name)
+	companies, err := r.loaders(ctx).Companies(ctx, strings.TrimSpace(name))
 	if err != nil {
 		return nil, err
 	}

@@ -27,15 +27,19 @@ func BuildRule(f *model.EventFilter, argument string) (cognism.Rule, error) {
 	}
 	var rule cognism.Rule
 	for _, c := range []struct {
-		field  string
-		values []string
+		field, input string
+		values       []string
 	}{
-		{"type", f.Types},
-		{"org", f.Organizations},
-		{"employee.title", f.EmployeeTitles},
-		{"loc.country", f.Countries},
-		{"source", f.Sources},
+		{"type", "types", f.Types},
+		{"org", "organizations", f.Organizations},
+		{"employee.title", "employeeTitles", f.EmployeeTitles},
+		{"loc.country", "countries", f.Countries},
+		{"source", "sources", f.Sources},
 	} {
+		if i := slices.IndexFunc(c.values, isBlank); i >= 0 {
+			return nil, inputErrorf(fmt.Sprintf("%s.%s[%d]", argument, c.input, i),
+				"must not be empty; pass a value or leave it out of the list")
+		}
 		if len(c.values) > 0 {
 			rule = append(rule, cognism.Values(c.field, c.values...))
 		}
@@ -48,6 +52,11 @@ func BuildRule(f *model.EventFilter, argument string) (cognism.Rule, error) {
 		rule = rule.And(raw...)
 	}
 	return rule, nil
+}
+
+// isBlank reports an empty or whitespace-only string.
+func isBlank(s string) bool {
+	return strings.TrimSpace(s) == ""
 }
 
 // newEventQuery builds the rule and date bounds of a filter, with extra
