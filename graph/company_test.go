@@ -31,7 +31,7 @@ func TestCompanyExactMatch(t *testing.T) {
 func TestCompanyNameIsTrimmed(t *testing.T) {
 	g := newGateway(t)
 	var out struct {
-		Company   *struct{ Name string } `json:"company"`
+		Company   *struct{ Name string }  `json:"company"`
 		Companies []struct{ Name string } `json:"companies"`
 		Exact     []struct{ Name string } `json:"exact"`
 	}
