@@ -95,6 +95,7 @@ type config struct {
 	credentials         cognism.Credentials
 	logLevel            slog.Level
 	upstreamConcurrency int
+	maxUpstreamCalls    int // -1: no limit
 	upstreamTimeout     time.Duration
 	newsSources         []string
 }
@@ -117,6 +118,15 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 			return config{}, fmt.Errorf("invalid UPSTREAM_CONCURRENCY %q: expected a positive integer", v)
 		}
 		*concurrency = n
+	}
+	maxCalls := fs.Int("max-upstream-calls", graph.DefaultMaxUpstreamCalls,
+		"upstream calls one operation may make, -1 for no limit (env MAX_UPSTREAM_CALLS)")
+	if v := getenv("MAX_UPSTREAM_CALLS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || !validMaxUpstreamCalls(n) {
+			return config{}, fmt.Errorf("invalid MAX_UPSTREAM_CALLS %q: expected a positive integer or -1", v)
+		}
+		*maxCalls = n
 	}
 	timeout := fs.Duration("upstream-timeout", 30*time.Second,
 		"time limit of one upstream call, retries not included (env UPSTREAM_TIMEOUT)")
@@ -142,6 +152,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	if *concurrency < 1 {
 		return config{}, fmt.Errorf("invalid -upstream-concurrency %d: expected a positive integer", *concurrency)
 	}
+	if !validMaxUpstreamCalls(*maxCalls) {
+		return config{}, fmt.Errorf("invalid -max-upstream-calls %d: expected a positive integer or -1", *maxCalls)
+	}
 
 	level, err := parseLevel(getenv("LOG_LEVEL"))
 	if err != nil {
@@ -156,10 +169,17 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		},
 		logLevel:            level,
 		upstreamConcurrency: *concurrency,
+		maxUpstreamCalls:    *maxCalls,
 		upstreamTimeout:     *timeout,
 		newsSources:         splitList(getenv("NEWS_SOURCES")),
 	}
 	return cfg, nil
+}
+
+// validMaxUpstreamCalls reports whether n is a budget of upstream calls:
+// positive, or -1 for no limit. Zero would reject every call.
+func validMaxUpstreamCalls(n int) bool {
+	return n >= 1 || n == -1
 }
 
 func envOr(getenv func(string) string, name, def string) string {
@@ -299,6 +319,7 @@ func gatewayConfig(cfg config, up upstream, logger *slog.Logger) (graph.Config, 
 		Client:              client,
 		DefaultCredentials:  cfg.credentials,
 		UpstreamConcurrency: cfg.upstreamConcurrency,
+		MaxUpstreamCalls:    cfg.maxUpstreamCalls,
 		Logger:              logger,
 		News:                graph.NewsDefaults{Sources: cfg.newsSources},
 	}, nil

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cognism/graphql-gateway/graph"
 )
 
 func TestCommittedSchemaIsCurrent(t *testing.T) {
@@ -43,6 +45,34 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if cfg.upstreamTimeout != 30*time.Second {
 		t.Errorf("upstreamTimeout = %s, want 30s", cfg.upstreamTimeout)
 	}
+	if cfg.maxUpstreamCalls != graph.DefaultMaxUpstreamCalls {
+		t.Errorf("maxUpstreamCalls = %d, want %d", cfg.maxUpstreamCalls, graph.DefaultMaxUpstreamCalls)
+	}
+}
+
+func TestLoadConfigMaxUpstreamCalls(t *testing.T) {
+	cases := []struct {
+		args []string
+		env  string
+		want int
+	}{
+		{env: "40", want: 40},
+		{env: "-1", want: -1},
+		{args: []string{"-max-upstream-calls", "-1"}, env: "40", want: -1},
+		{args: []string{"-max-upstream-calls", "600"}, want: 600},
+	}
+	for _, tc := range cases {
+		env := map[string]string{"MAX_UPSTREAM_CALLS": tc.env}
+		cfg, err := loadConfig(tc.args, func(k string) string { return env[k] })
+		if err != nil {
+			t.Errorf("loadConfig(%v, MAX_UPSTREAM_CALLS=%q): %v", tc.args, tc.env, err)
+			continue
+		}
+		if cfg.maxUpstreamCalls != tc.want {
+			t.Errorf("loadConfig(%v, MAX_UPSTREAM_CALLS=%q).maxUpstreamCalls = %d, want %d",
+				tc.args, tc.env, cfg.maxUpstreamCalls, tc.want)
+		}
+	}
 }
 
 func TestLoadConfigFlagBeatsEnvironment(t *testing.T) {
@@ -61,9 +91,12 @@ func TestLoadConfigFlagBeatsEnvironment(t *testing.T) {
 
 func TestLoadConfigRejectsBadValues(t *testing.T) {
 	cases := map[string]map[string]string{
-		"log level":   {"LOG_LEVEL": "loud"},
-		"concurrency": {"UPSTREAM_CONCURRENCY": "zero"},
-		"timeout":     {"UPSTREAM_TIMEOUT": "soon"},
+		"log level":      {"LOG_LEVEL": "loud"},
+		"concurrency":    {"UPSTREAM_CONCURRENCY": "zero"},
+		"max calls":      {"MAX_UPSTREAM_CALLS": "0"},
+		"max calls -2":   {"MAX_UPSTREAM_CALLS": "-2"},
+		"max calls text": {"MAX_UPSTREAM_CALLS": "many"},
+		"timeout":        {"UPSTREAM_TIMEOUT": "soon"},
 	}
 	for name, env := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -16,6 +16,10 @@ const (
 	DefaultComplexityLimit = 20000
 	DefaultParserTokens    = 15000
 	DefaultMaxFields       = 5000
+	// DefaultMaxUpstreamCalls is above the 200 calls of the largest
+	// benchmark query at full sandbox scale, and below the one call per
+	// person of a people list that joins each person's events.
+	DefaultMaxUpstreamCalls = 250
 )
 
 // Config sets up the GraphQL handler.
@@ -31,6 +35,12 @@ type Config struct {
 	UpstreamConcurrency int
 	// BatchWait is the loaders' batch window; zero means loader.DefaultWait.
 	BatchWait time.Duration
+	// MaxUpstreamCalls caps the upstream calls of one operation: an HTTP
+	// request, or one event of a subscription. A call over the cap fails
+	// its field with an *UpstreamBudgetError and is not sent. Zero means
+	// DefaultMaxUpstreamCalls and a negative value means no cap. Only a
+	// client built with CountUpstreamCalls enforces it on every call.
+	MaxUpstreamCalls int
 	// Unbatched turns the loaders' batching and caching off, to measure
 	// what they save. Never set it in production.
 	Unbatched bool
@@ -87,6 +97,9 @@ func (c *Config) withDefaults() (*Config, error) {
 	if out.MaxFields <= 0 {
 		out.MaxFields = DefaultMaxFields
 	}
+	if out.MaxUpstreamCalls == 0 {
+		out.MaxUpstreamCalls = DefaultMaxUpstreamCalls
+	}
 	if out.Logger == nil {
 		out.Logger = slog.Default()
 	}
@@ -98,5 +111,6 @@ func (c *Config) loaderOptions() loader.Options {
 		Concurrency: c.UpstreamConcurrency,
 		Wait:        c.BatchWait,
 		Unbatched:   c.Unbatched,
+		Admit:       checkUpstreamBudget,
 	}
 }

@@ -31,6 +31,7 @@ const (
 	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
 	CodeUpstreamTimeout     = "UPSTREAM_TIMEOUT"
 	CodeUpstreamError       = "UPSTREAM_ERROR"
+	CodeUpstreamBudget      = "UPSTREAM_BUDGET_EXCEEDED"
 	CodeInternal            = "INTERNAL_SERVER_ERROR"
 )
 
@@ -43,6 +44,18 @@ type InputError struct {
 // Error names the argument and the reason.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("invalid argument %s: %s", e.Argument, e.Reason)
+}
+
+// UpstreamBudgetError is an upstream call rejected before it was sent,
+// because its operation had already made Config.MaxUpstreamCalls calls.
+type UpstreamBudgetError struct {
+	Max int64 // the operation's upstream call budget
+}
+
+// Error describes the budget and how to stay within it.
+func (e *UpstreamBudgetError) Error() string {
+	return fmt.Sprintf("the operation needed more than %d upstream calls, the limit per operation: "+
+		"request fewer items, with a smaller first or fewer nested joins", e.Max)
 }
 
 func inputErrorf(argument, format string, args ...any) *InputError {
@@ -70,8 +83,13 @@ func classify(err error) classification {
 		ruleErr      *cognism.RuleError
 		netErr       net.Error
 		panicErr     *loader.PanicError
+		budgetErr    *UpstreamBudgetError
 	)
 	switch {
+	case errors.As(err, &budgetErr):
+		// 422 rather than 429: the same operation exceeds the budget again
+		// however long the client waits.
+		return classification{CodeUpstreamBudget, http.StatusUnprocessableEntity, budgetErr.Error()}
 	case errors.As(err, &inputErr), errors.As(err, &scalarErr), errors.As(err, &ruleErr),
 		isClientValidation(err):
 		return classification{CodeBadUserInput, http.StatusBadRequest, trimPrefix(err.Error())}
@@ -274,9 +292,10 @@ func isGatewayError(err error) bool {
 		apiErr    *cognism.APIError
 		decodeErr *cognism.DecodeError
 		inputErr  *InputError
+		budgetErr *UpstreamBudgetError
 	)
 	return errors.As(err, &apiErr) || errors.As(err, &decodeErr) || errors.As(err, &inputErr) ||
-		isInputError(err)
+		errors.As(err, &budgetErr) || isInputError(err)
 }
 
 func isInputError(err error) bool {

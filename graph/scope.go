@@ -16,6 +16,7 @@ import (
 type requestScope struct {
 	loaders       *loader.Loaders
 	upstreamCalls atomic.Int64
+	maxCalls      int64 // negative: no limit
 	start         time.Time
 }
 
@@ -24,7 +25,11 @@ type scopeKey struct{}
 // withRequestScope returns a context that carries the caller's credentials
 // and a fresh set of loaders for one request or subscription.
 func withRequestScope(ctx context.Context, cfg *Config, creds cognism.Credentials) context.Context {
-	scope := &requestScope{loaders: loader.New(cfg.Client, cfg.loaderOptions()), start: time.Now()}
+	scope := &requestScope{
+		loaders:  loader.New(cfg.Client, cfg.loaderOptions()),
+		maxCalls: int64(cfg.MaxUpstreamCalls),
+		start:    time.Now(),
+	}
 	ctx = cognism.WithCredentials(ctx, creds)
 	return context.WithValue(ctx, scopeKey{}, scope)
 }
@@ -51,8 +56,36 @@ func UpstreamCalls(ctx context.Context) int64 {
 	return 0
 }
 
+// checkUpstreamBudget returns an *UpstreamBudgetError when the request that
+// ctx belongs to has no upstream calls left. The loaders run it before each
+// call, so calls over the budget fail without the client's retries.
+func checkUpstreamBudget(ctx context.Context) error {
+	scope := scopeFrom(ctx)
+	if scope == nil || scope.maxCalls < 0 || scope.upstreamCalls.Load() < scope.maxCalls {
+		return nil
+	}
+	return &UpstreamBudgetError{Max: scope.maxCalls}
+}
+
+// countCall adds one to the request's upstream count, or returns an
+// *UpstreamBudgetError and counts nothing when the count has reached the
+// budget.
+func (s *requestScope) countCall() error {
+	for {
+		n := s.upstreamCalls.Load()
+		if s.maxCalls >= 0 && n >= s.maxCalls {
+			return &UpstreamBudgetError{Max: s.maxCalls}
+		}
+		if s.upstreamCalls.CompareAndSwap(n, n+1) {
+			return nil
+		}
+	}
+}
+
 // CountUpstreamCalls wraps an HTTP transport so that each request sent on
-// behalf of a GraphQL request adds one to that request's upstream count.
+// behalf of a GraphQL request adds one to that request's upstream count,
+// and a request over the budget of Config.MaxUpstreamCalls fails with an
+// *UpstreamBudgetError without being sent.
 // Pass it to the cognism client with cognism.WithHTTPClient. A nil base
 // means NewUpstreamTransport().
 func CountUpstreamCalls(base http.RoundTripper) http.RoundTripper {
@@ -81,12 +114,27 @@ type countingTransport struct {
 	base http.RoundTripper
 }
 
-// RoundTrip counts the request, then sends it with the base transport.
+// RoundTrip counts the request and sends it with the base transport, or
+// rejects it when its GraphQL request has used its upstream budget.
 func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if scope := scopeFrom(req.Context()); scope != nil {
-		scope.upstreamCalls.Add(1)
+		if err := scope.countCall(); err != nil {
+			// TODO: the cognism client retries this error as a transport
+			// failure, with backoff. The loaders' checkUpstreamBudget keeps
+			// that to the calls that pass it at the same time.
+			closeBody(req)
+			return nil, err
+		}
 	}
 	return t.base.RoundTrip(req)
+}
+
+// closeBody closes the body of a request that is not sent, as a
+// RoundTripper must.
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
 }
 
 // errMissingAccessToken rejects a request that sends a secret key without

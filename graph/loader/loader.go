@@ -41,6 +41,10 @@ type Options struct {
 	// resolvers without loaders would behave. It exists to measure what
 	// the loaders save.
 	Unbatched bool
+	// Admit, when set, runs before each upstream call with the batch's
+	// context. An error it returns becomes the key's result, no call is
+	// made, and the error is not cached unless Cacheable reports it final.
+	Admit func(context.Context) error
 }
 
 // Loaders are the dataloaders of one request. Build a fresh set per request
@@ -145,7 +149,7 @@ func newLoader[K comparable, V any](
 	// holds across batch windows too.
 	sem := make(chan struct{}, limit)
 	batchFn := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
-		return runBatch(ctx, keys, sem, fetch)
+		return runBatch(ctx, keys, sem, admitted(opts.Admit, fetch))
 	}
 	if opts.Unbatched {
 		return dataloader.NewBatchedLoader(batchFn,
@@ -191,6 +195,24 @@ func runBatch[K comparable, V any](
 		results[i] = distinct[key]
 	}
 	return results
+}
+
+// admitted returns fetch preceded by admit, or fetch itself when admit is
+// nil.
+func admitted[K comparable, V any](
+	admit func(context.Context) error,
+	fetch func(context.Context, K) (V, error),
+) func(context.Context, K) (V, error) {
+	if admit == nil {
+		return fetch
+	}
+	return func(ctx context.Context, key K) (V, error) {
+		if err := admit(ctx); err != nil {
+			var zero V
+			return zero, err
+		}
+		return fetch(ctx, key)
+	}
 }
 
 // safeFetch calls fetch and turns a panic into a *PanicError, because a

@@ -112,6 +112,29 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	}
 }
 
+func TestAdmitErrorSkipsCallAndIsNotCached(t *testing.T) {
+	api := &companyAPI{}
+	errOverBudget := errors.New("over budget")
+	admit := errOverBudget
+	l := newLoaders(t, api, loader.Options{Admit: func(context.Context) error { return admit }})
+
+	if _, err := l.Companies(context.Background(), "IBM"); !errors.Is(err, errOverBudget) {
+		t.Fatalf("load = %v, want the Admit error", err)
+	}
+	if calls, _ := api.counts(); calls != 0 {
+		t.Errorf("a rejected load made %d calls, want 0", calls)
+	}
+
+	admit = nil
+	companies, err := l.Companies(context.Background(), "IBM")
+	if err != nil || len(companies) != 1 {
+		t.Errorf("load after Admit allows = %v, %v; want IBM from a new call", companies, err)
+	}
+	if calls, _ := api.counts(); calls != 1 {
+		t.Errorf("made %d calls, want 1", calls)
+	}
+}
+
 func TestTransientErrorsAreNotCached(t *testing.T) {
 	for _, status := range []int{429, 500, 502, 503, 504} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
