@@ -309,15 +309,9 @@ func triggerFromUpstream(s cognism.Subscription) model.TriggerSubscription {
 // pickCompany returns the company whose name equals name case-insensitively,
 // else the first one, else nil.
 func pickCompany(companies []cognism.Company, name string) *model.Company {
-	if len(companies) == 0 {
+	best, ok := pickByName(companies, name, func(c cognism.Company) string { return c.Name })
+	if !ok {
 		return nil
-	}
-	best := companies[0]
-	for _, c := range companies {
-		if strings.EqualFold(c.Name, name) {
-			best = c
-			break
-		}
 	}
 	out := companyFromUpstream(best)
 	return &out
@@ -326,18 +320,27 @@ func pickCompany(companies []cognism.Company, name string) *model.Company {
 // pickPerson returns the person whose full name equals name
 // case-insensitively, else the first one, else nil.
 func pickPerson(people []cognism.Person, name string) *model.Person {
-	if len(people) == 0 {
+	best, ok := pickByName(people, name, func(p cognism.Person) string { return p.FullName })
+	if !ok {
 		return nil
-	}
-	best := people[0]
-	for _, p := range people {
-		if strings.EqualFold(p.FullName, name) {
-			best = p
-			break
-		}
 	}
 	out := personFromUpstream(best)
 	return &out
+}
+
+// pickByName returns the first item whose nameOf equals name
+// case-insensitively, else the first item. It reports false for no items.
+func pickByName[T any](items []T, name string, nameOf func(T) string) (T, bool) {
+	var zero T
+	if len(items) == 0 {
+		return zero, false
+	}
+	for _, item := range items {
+		if strings.EqualFold(nameOf(item), name) {
+			return item, true
+		}
+	}
+	return items[0], true
 }
 
 // pickUniquePerson returns the one person whose full name matches name,
