@@ -25,7 +25,7 @@ func (r *companyResolver) People(ctx context.Context, obj *model.Company, first 
 	if err != nil {
 		return nil, err
 	}
-	return peopleFromUpstream(people[:min(n, len(people))]), nil
+	return convertAll(people[:min(n, len(people))], personFromUpstream), nil
 }
 
 // Events is the resolver for the events field.
@@ -71,7 +71,7 @@ func (r *queryResolver) Companies(ctx context.Context, name string) ([]model.Com
 	if err != nil {
 		return nil, err
 	}
-	return companiesFromUpstream(companies), nil
+	return convertAll(companies, companyFromUpstream), nil
 }
 
 // Company returns generated.CompanyResolver implementation.

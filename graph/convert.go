@@ -51,14 +51,6 @@ func companyFromUpstream(c cognism.Company) model.Company {
 	}
 }
 
-func companiesFromUpstream(companies []cognism.Company) []model.Company {
-	out := make([]model.Company, 0, len(companies))
-	for _, c := range companies {
-		out = append(out, companyFromUpstream(c))
-	}
-	return out
-}
-
 func personFromUpstream(p cognism.Person) model.Person {
 	out := model.Person{
 		ID:                 string(p.UID),
@@ -90,14 +82,6 @@ func personFromUpstream(p cognism.Person) model.Person {
 		out.Locality = optional(t.Locality)
 		out.Industry = optional(t.Industry)
 		out.Connections = optional(t.MemberConnections)
-	}
-	return out
-}
-
-func peopleFromUpstream(people []cognism.Person) []model.Person {
-	out := make([]model.Person, 0, len(people))
-	for _, p := range people {
-		out = append(out, personFromUpstream(p))
 	}
 	return out
 }
@@ -174,14 +158,6 @@ func EventFromUpstream(e cognism.Event) model.Event {
 	return out
 }
 
-func eventsFromUpstream(events []cognism.Event) []model.Event {
-	out := make([]model.Event, 0, len(events))
-	for _, e := range events {
-		out = append(out, EventFromUpstream(e))
-	}
-	return out
-}
-
 func locationFromUpstream(l *cognism.Location) *model.Location {
 	if l == nil {
 		return nil
@@ -251,14 +227,6 @@ func documentFromUpstream(d cognism.Document) model.Document {
 	return out
 }
 
-func documentsFromUpstream(docs []cognism.Document) []model.Document {
-	out := make([]model.Document, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, documentFromUpstream(d))
-	}
-	return out
-}
-
 func entitiesFromUpstream(items []cognism.Entity) []model.Entity {
 	out := make([]model.Entity, 0, len(items))
 	for _, e := range items {
@@ -285,7 +253,7 @@ func documentSearchFromUpstream(s *cognism.DocumentSearch) *model.DocumentSearch
 	}
 	echo.DateFrom, _ = scalar.ParseUpstreamDate(q.DateFrom)
 	echo.DateTo, _ = scalar.ParseUpstreamDate(q.DateTo)
-	return &model.DocumentSearch{Query: echo, Documents: documentsFromUpstream(s.Documents)}
+	return &model.DocumentSearch{Query: echo, Documents: convertAll(s.Documents, documentFromUpstream)}
 }
 
 func triggerFromUpstream(s cognism.Subscription) model.TriggerSubscription {
@@ -361,4 +329,14 @@ func pickUniquePerson(people []cognism.Person, name string) *model.Person {
 	}
 	out := personFromUpstream(*match)
 	return &out
+}
+
+// convertAll applies convert to each item, returning an empty, non-nil
+// slice for no items so that list fields render as [].
+func convertAll[From, To any](items []From, convert func(From) To) []To {
+	out := make([]To, 0, len(items))
+	for _, item := range items {
+		out = append(out, convert(item))
+	}
+	return out
 }

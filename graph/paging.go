@@ -130,7 +130,7 @@ func (w window) pageInfo(n int, hasNext bool) *model.PageInfo {
 }
 
 func eventConnection(w window, events []cognism.Event, hasNext bool) *model.EventConnection {
-	nodes := eventsFromUpstream(events)
+	nodes := convertAll(events, EventFromUpstream)
 	edges := make([]model.EventEdge, len(nodes))
 	for i := range nodes {
 		edges[i] = model.EventEdge{Cursor: encodeCursor(w.offset + i), Node: &nodes[i]}
@@ -139,7 +139,7 @@ func eventConnection(w window, events []cognism.Event, hasNext bool) *model.Even
 }
 
 func documentConnection(w window, docs []cognism.Document, hasNext bool) *model.DocumentConnection {
-	nodes := documentsFromUpstream(docs)
+	nodes := convertAll(docs, documentFromUpstream)
 	edges := make([]model.DocumentEdge, len(nodes))
 	for i := range nodes {
 		edges[i] = model.DocumentEdge{Cursor: encodeCursor(w.offset + i), Node: &nodes[i]}

@@ -30,7 +30,7 @@ func (r *personResolver) Events(ctx context.Context, obj *model.Person, first *i
 	if err != nil {
 		return nil, err
 	}
-	return eventsFromUpstream(events), nil
+	return convertAll(events, EventFromUpstream), nil
 }
 
 // Company is the resolver for the company field.
@@ -48,7 +48,7 @@ func (r *queryResolver) People(ctx context.Context, firstName *string, lastName 
 	if err != nil {
 		return nil, err
 	}
-	return peopleFromUpstream(people), nil
+	return convertAll(people, personFromUpstream), nil
 }
 
 // EnrichPerson is the resolver for the enrichPerson field.
