@@ -117,7 +117,8 @@ func (c *Client) credentialsFor(ctx context.Context) Credentials {
 	return c.credentials
 }
 
-// authStyle is how an endpoint reads credentials.
+// authStyle is the place an endpoint reads credentials from: headers or
+// query parameters.
 type authStyle int
 
 const (

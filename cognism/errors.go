@@ -197,12 +197,12 @@ func CheckResponse(resp *http.Response) error {
 	return apiErr
 }
 
-// redactCredentials replaces each credential that req carried where it
-// stands as a whole word in s, such as an upstream message that echoes the
-// token back. Parts of longer words and values shorter than
-// minRedactedLength are left alone: a plain substring replacement garbles
-// messages for short credentials and would confirm any guess of a
-// credential that a caller embedded in a longer word of their input.
+// redactCredentials replaces each credential that req carried wherever it
+// appears as a whole word in s, such as in an upstream message that echoes
+// the token back. Parts of longer words and values shorter than
+// minRedactedLength are left alone, because a plain substring replacement
+// garbles messages for short credentials. It would also confirm any guess
+// of a credential that a caller embedded in a longer word of their input.
 func redactCredentials(s string, req *http.Request) string {
 	if s == "" {
 		return s

@@ -213,7 +213,8 @@ type Subscription struct {
 	UpdatedAt FlexInt           `json:"updatedAt,omitempty"` // Unix milliseconds
 }
 
-// Callback is where and how a trigger subscription delivers events. Headers
+// Callback is the delivery target of a trigger subscription: the HTTP method
+// and URL it calls with each matching event. Headers
 // holds "Name: value" lines.
 type Callback struct {
 	Method  string   `json:"method"`

@@ -31,9 +31,9 @@ type RetryPolicy struct {
 }
 
 // DefaultRetryPolicy retries 429, 502, 503, 504, connection errors and
-// attempts that hit the HTTP client's own timeout, up to four tries in
-// all, starting at 100 ms with full jitter, waiting at most 5 s at a time
-// and 10 s in all.
+// attempts that hit the HTTP client's own timeout. It makes up to four
+// tries in all, starting at 100 ms with full jitter, and waits at most 5 s
+// at a time and 10 s in all.
 var DefaultRetryPolicy = RetryPolicy{
 	MaxAttempts:   4,
 	BaseDelay:     100 * time.Millisecond,

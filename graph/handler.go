@@ -223,7 +223,7 @@ func isPlainHTTPRequest(ctx context.Context) bool {
 
 // jsonStatusWriter sends 200 instead of gqlgen's 422 for documents that
 // fail to parse or validate when the response is application/json, as the
-// GraphQL-over-HTTP spec asks for that media type. Responses in
+// GraphQL-over-HTTP spec requires for that media type. Responses in
 // application/graphql-response+json keep their 4xx status.
 type jsonStatusWriter struct {
 	http.ResponseWriter

@@ -26,8 +26,8 @@ const (
 )
 
 // init marks the codes of requests rejected before they run as request
-// errors, which gqlgen answers with 400 under
-// application/graphql-response+json, as it does validation failures.
+// errors, so gqlgen responds 400 to them under
+// application/graphql-response+json, as it does to validation failures.
 func init() {
 	errcode.RegisterErrorType(CodeQueryTooLarge, errcode.KindProtocol)
 	errcode.RegisterErrorType(CodeBadRequest, errcode.KindProtocol)

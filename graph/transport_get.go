@@ -11,9 +11,9 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// getTransport is gqlgen's GET transport responding 405 Method Not Allowed
-// with Allow: POST to a mutation or subscription, as the GraphQL-over-HTTP
-// spec requires; gqlgen's own responds 406.
+// getTransport is gqlgen's GET transport, changed to respond 405 Method Not
+// Allowed with Allow: POST to a mutation or subscription, because the
+// GraphQL-over-HTTP spec requires it. gqlgen's own responds 406.
 type getTransport struct {
 	transport.GET
 }

@@ -50,7 +50,8 @@ import (
 	"github.com/cognism/graphql-gateway/sandbox"
 )
 
-// profileDir is where measure saves the gateway's profiles; empty for none.
+// profileDir is the directory measure saves the gateway's profiles in, or
+// empty for none.
 var profileDir string
 
 // benchOrg is the organisation of the events the benchmark injects.

@@ -53,7 +53,7 @@ func (e *LimitError) Error() string {
 }
 
 // admitFeed makes room for a new upstream socket of fingerprint, closing an
-// idle socket in its grace period when that is all that stands in the way.
+// idle socket in its grace period when only such sockets fill the limit.
 // It returns a *LimitError when no room can be made. The caller holds h.mu.
 func (h *Hub[T]) admitFeed(fingerprint string) error {
 	if h.cfg.MaxFeedsPerCredential > 0 && h.countFeeds(fingerprint) >= h.cfg.MaxFeedsPerCredential {

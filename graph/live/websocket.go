@@ -356,7 +356,7 @@ func messageHeader(data []byte) (id, kind string) {
 }
 
 // endedByError reports whether a complete follows an error message of the
-// same operation on graphql-transport-ws, and forgets that error if so.
+// same operation on graphql-transport-ws, and clears that error if so.
 func (c *socket) endedByError(id, kind string) bool {
 	if kind != "complete" || c.protocol != ProtocolTransportWS {
 		return false
