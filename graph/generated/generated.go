@@ -1797,7 +1797,7 @@ type Entity {
   type: String!
   "The entity as written, such as ` + "`" + `IBM` + "`" + `."
   value: String!
-  "How relevant the entity is to the document; higher is more."
+  "Relevance of the entity to the document; higher values mean more relevant."
   relevance: Float
   "Entities attached to this one, such as a person's title."
   references: [Entity!]!
@@ -1853,7 +1853,7 @@ type DocumentConnection {
   edges: [DocumentEdge!]!
   "The documents of this page."
   nodes: [Document!]!
-  "Where this page sits and how to get the next one."
+  "Position of this page in the whole list, with the cursor of the next page."
   pageInfo: PageInfo!
 }
 
@@ -1969,11 +1969,11 @@ type Event {
   previousOrganization: String
   "The previous organisation as a company, joined by name; null when no company matches."
   previousCompany: Company
-  "Where the event happened."
+  "Place of the event."
   location: Location
-  "Where the person was before the event."
+  "Place of the person before the event."
   previousLocation: Location
-  "Where the event was found, such as ` + "`" + `social` + "`" + `."
+  "Channel the event was found in, such as ` + "`" + `social` + "`" + `."
   source: String
   "When the record was created upstream, in ISO 8601 without a zone."
   recordedAt: String
@@ -2037,7 +2037,7 @@ type EventConnection {
   edges: [EventEdge!]!
   "The events of this page."
   nodes: [Event!]!
-  "Where this page sits and how to get the next one."
+  "Position of this page in the whole list, with the cursor of the next page."
   pageInfo: PageInfo!
 }
 
@@ -2150,7 +2150,7 @@ type Person {
   fullNameNormalized: String
   "Profile headline, such as ` + "`" + `Big Data Technical Specialist at IBM` + "`" + `."
   headline: String
-  "Where the person works, as the profile states it."
+  "Current employer's name, as the profile states it."
   locality: String
   "Industry the person works in."
   industry: String
@@ -2219,7 +2219,7 @@ type Certification {
   from: String
   "When it expires or expired, as free text."
   to: String
-  "What it covers."
+  "Summary of what the certification covers."
   description: String
 }
 
@@ -2287,7 +2287,7 @@ Any JSON value, for upstream objects with no fixed shape.
 scalar JSON
 
 """
-Where a page of a connection sits in the whole list. Cursors are opaque:
+Position of a page of a connection in the whole list. Cursors are opaque:
 pass ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next page.
 """
 type PageInfo {
@@ -2403,7 +2403,7 @@ type TriggerSubscription {
   as ` + "`" + `{"type": "310", "org": "IBM"}` + "`" + `.
   """
   pattern: JSON!
-  "Where and how matching events are delivered."
+  "Delivery target of matching events: HTTP method, URL and headers."
   callback: Callback!
   "Upstream id of the user who owns it."
   userId: String
@@ -2420,7 +2420,7 @@ type TriggerSubscription {
   ): EventConnection!
 }
 
-"Where and how a trigger subscription delivers events."
+"Delivery target of a trigger subscription: HTTP method, URL and headers."
 type Callback {
   "HTTP method, such as ` + "`" + `POST` + "`" + `."
   method: String!
@@ -2445,7 +2445,7 @@ input TriggerSubscriptionInput {
   callback: CallbackInput
 }
 
-"Where and how to deliver a trigger subscription's events."
+"Delivery target to set on a trigger subscription: HTTP method, URL and headers."
 input CallbackInput {
   "HTTP method, such as ` + "`" + `POST` + "`" + `."
   method: String!

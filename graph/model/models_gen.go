@@ -19,7 +19,7 @@ type Annotation struct {
 	Label string `json:"label"`
 }
 
-// Where and how a trigger subscription delivers events.
+// Delivery target of a trigger subscription: HTTP method, URL and headers.
 type Callback struct {
 	// HTTP method, such as `POST`.
 	Method string `json:"method"`
@@ -29,7 +29,7 @@ type Callback struct {
 	Headers []string `json:"headers"`
 }
 
-// Where and how to deliver a trigger subscription's events.
+// Delivery target to set on a trigger subscription: HTTP method, URL and headers.
 type CallbackInput struct {
 	// HTTP method, such as `POST`.
 	Method string `json:"method"`
@@ -49,7 +49,7 @@ type Certification struct {
 	From *string `json:"from,omitempty"`
 	// When it expires or expired, as free text.
 	To *string `json:"to,omitempty"`
-	// What it covers.
+	// Summary of what the certification covers.
 	Description *string `json:"description,omitempty"`
 }
 
@@ -119,7 +119,7 @@ type DocumentConnection struct {
 	Edges []DocumentEdge `json:"edges"`
 	// The documents of this page.
 	Nodes []Document `json:"nodes"`
-	// Where this page sits and how to get the next one.
+	// Position of this page in the whole list, with the cursor of the next page.
 	PageInfo *PageInfo `json:"pageInfo"`
 }
 
@@ -234,7 +234,7 @@ type Entity struct {
 	Type string `json:"type"`
 	// The entity as written, such as `IBM`.
 	Value string `json:"value"`
-	// How relevant the entity is to the document; higher is more.
+	// Relevance of the entity to the document; higher values mean more relevant.
 	Relevance *float64 `json:"relevance,omitempty"`
 	// Entities attached to this one, such as a person's title.
 	References []Entity `json:"references"`
@@ -272,11 +272,11 @@ type Event struct {
 	Organization *string `json:"organization,omitempty"`
 	// Name of the organisation the person came from.
 	PreviousOrganization *string `json:"previousOrganization,omitempty"`
-	// Where the event happened.
+	// Place of the event.
 	Location *Location `json:"location,omitempty"`
-	// Where the person was before the event.
+	// Place of the person before the event.
 	PreviousLocation *Location `json:"previousLocation,omitempty"`
-	// Where the event was found, such as `social`.
+	// Channel the event was found in, such as `social`.
 	Source *string `json:"source,omitempty"`
 	// When the record was created upstream, in ISO 8601 without a zone.
 	RecordedAt *string `json:"recordedAt,omitempty"`
@@ -292,7 +292,7 @@ type EventConnection struct {
 	Edges []EventEdge `json:"edges"`
 	// The events of this page.
 	Nodes []Event `json:"nodes"`
-	// Where this page sits and how to get the next one.
+	// Position of this page in the whole list, with the cursor of the next page.
 	PageInfo *PageInfo `json:"pageInfo"`
 }
 
@@ -355,7 +355,7 @@ type Location struct {
 type Mutation struct {
 }
 
-// Where a page of a connection sits in the whole list. Cursors are opaque:
+// Position of a page of a connection in the whole list. Cursors are opaque:
 // pass `endCursor` as `after` to get the next page.
 type PageInfo struct {
 	// True when at least one more item follows this page.
@@ -378,7 +378,7 @@ type Person struct {
 	FullNameNormalized *string `json:"fullNameNormalized,omitempty"`
 	// Profile headline, such as `Big Data Technical Specialist at IBM`.
 	Headline *string `json:"headline,omitempty"`
-	// Where the person works, as the profile states it.
+	// Current employer's name, as the profile states it.
 	Locality *string `json:"locality,omitempty"`
 	// Industry the person works in.
 	Industry *string `json:"industry,omitempty"`
@@ -490,7 +490,7 @@ type TriggerSubscription struct {
 	// Event field paths mapped to a value or to `|`-separated alternatives, such
 	// as `{"type": "310", "org": "IBM"}`.
 	Pattern scalar.JSON `json:"pattern"`
-	// Where and how matching events are delivered.
+	// Delivery target of matching events: HTTP method, URL and headers.
 	Callback *Callback `json:"callback"`
 	// Upstream id of the user who owns it.
 	UserID *string `json:"userId,omitempty"`
