@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +52,8 @@ type options struct {
 	latency     time.Duration
 	scale       float64
 	concurrency []int
+	queries     []queries.Query
+	cpuProfile  string
 }
 
 func parseOptions(args []string) (options, error) {
@@ -59,10 +62,21 @@ func parseOptions(args []string) (options, error) {
 	latency := fs.Duration("latency", 20*time.Millisecond, "latency the sandbox adds to every request")
 	scale := fs.Float64("scale", 1, "sandbox dataset scale (1: 500 companies, 50,000 events)")
 	concurrency := fs.String("concurrency", "8,64", "comma-separated per-loader upstream concurrency bounds to time")
+	names := fs.String("queries", "Q1,Q2,Q3", "comma-separated queries to measure")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the latency runs to this file")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
-	opts := options{runs: *runs, latency: *latency, scale: *scale}
+	opts := options{runs: *runs, latency: *latency, scale: *scale, cpuProfile: *cpuProfile}
+	for _, name := range strings.Split(*names, ",") {
+		i := slices.IndexFunc(queries.All, func(q queries.Query) bool {
+			return strings.EqualFold(q.Name, strings.TrimSpace(name))
+		})
+		if i < 0 {
+			return options{}, fmt.Errorf("invalid -queries %q: expected names among Q1,Q2,Q3", *names)
+		}
+		opts.queries = append(opts.queries, queries.All[i])
+	}
 	for _, part := range strings.Split(*concurrency, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(part))
 		if err != nil || n < 1 {
@@ -103,8 +117,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	fmt.Fprintf(out, "Measured with `go run ./bench %s` on %s/%s, %d CPUs, %s; sandbox scale %g, seed 1, database in a temporary file.\n\n",
 		strings.Join(args, " "), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), opts.scale)
-	if err := env.callTable(out); err != nil {
+	if err := env.callTable(out, opts.queries); err != nil {
 		return err
+	}
+	if opts.cpuProfile != "" {
+		stop, err := startCPUProfile(opts.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return env.latencyTable(out, opts)
 }
@@ -145,7 +166,7 @@ func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
 
 // callTable prints upstream calls with loaders, the minimum and without
 // loaders.
-func (b *bench) callTable(out io.Writer) error {
+func (b *bench) callTable(out io.Writer, measured []queries.Query) error {
 	batched, err := b.gateway(nil)
 	if err != nil {
 		return err
@@ -163,7 +184,7 @@ func (b *bench) callTable(out io.Writer) error {
 
 	fmt.Fprintln(out, "| query | upstream calls with loaders | minimum (distinct keys) | without loaders | calls per endpoint with loaders |")
 	fmt.Fprintln(out, "|---|---:|---:|---:|---|")
-	for _, q := range queries.All {
+	for _, q := range measured {
 		made, data, err := b.count(batched.URL, q)
 		if err != nil {
 			return err
@@ -218,7 +239,7 @@ func (b *bench) latencyTable(out io.Writer, opts options) error {
 	fmt.Fprintf(out, "Latency over %d runs each, with %s added to every upstream request:\n\n", opts.runs, opts.latency)
 	fmt.Fprintln(out, "| query | depth | target (depth × latency + 15 ms) | upstream | loader concurrency | upstream waves | median | p90 | max | median within target |")
 	fmt.Fprintln(out, "|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
-	for _, q := range queries.All {
+	for _, q := range opts.queries {
 		for _, replay := range []bool{false, true} {
 			if err := b.setUpstream(replay, opts.latency); err != nil {
 				return err
@@ -298,7 +319,7 @@ func (b *bench) timeRuns(url string, q queries.Query, runs int) ([]time.Duration
 // replay mode after a fixed latency instead of asking the sandbox again.
 type recorder struct {
 	mu        sync.Mutex
-	spans     [][2]time.Time
+	spans     []queries.Span
 	responses map[string]*httptest.ResponseRecorder
 	replay    bool
 	latency   time.Duration
@@ -315,7 +336,7 @@ func (r *recorder) wrap(next http.Handler) http.Handler {
 		start := time.Now()
 		r.serve(w, req, next)
 		r.mu.Lock()
-		r.spans = append(r.spans, [2]time.Time{start, time.Now()})
+		r.spans = append(r.spans, queries.Span{Start: start, End: time.Now()})
 		r.mu.Unlock()
 	})
 }
@@ -362,26 +383,12 @@ func (r *recorder) reset() {
 	r.mu.Unlock()
 }
 
-// waves returns the longest chain of requests in which each started after
-// the previous one ended: the upstream round trips that could not overlap.
+// waves returns the upstream round trips since the last reset that could
+// not overlap.
 func (r *recorder) waves() int {
 	r.mu.Lock()
-	spans := slices.Clone(r.spans)
-	r.mu.Unlock()
-	slices.SortFunc(spans, func(a, b [2]time.Time) int { return a[1].Compare(b[1]) })
-
-	chain := make([]int, len(spans))
-	longest := 0
-	for i, s := range spans {
-		chain[i] = 1
-		for j := range i {
-			if !s[0].Before(spans[j][1]) {
-				chain[i] = max(chain[i], chain[j]+1)
-			}
-		}
-		longest = max(longest, chain[i])
-	}
-	return longest
+	defer r.mu.Unlock()
+	return queries.Waves(r.spans)
 }
 
 // execute posts a query and returns its data, failing on any error.
@@ -429,4 +436,21 @@ func describe(calls map[string]int) string {
 		parts = append(parts, fmt.Sprintf("`%s` %d", e, calls[e]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// startCPUProfile profiles the process's CPU into path until the returned
+// function is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -13,9 +13,24 @@ import (
 	"github.com/cognism/graphql-gateway/graph/model"
 )
 
+// Quotations is the resolver for the quotations field.
+func (r *documentResolver) Quotations(ctx context.Context, obj *model.Document) ([]model.Quotation, error) {
+	return obj.Quotations, nil
+}
+
 // Organizations is the resolver for the organizations field.
 func (r *documentResolver) Organizations(ctx context.Context, obj *model.Document) ([]model.Company, error) {
 	return r.companiesByName(ctx, organizationNames(obj.Entities))
+}
+
+// Edges is the resolver for the edges field.
+func (r *documentConnectionResolver) Edges(ctx context.Context, obj *model.DocumentConnection) ([]model.DocumentEdge, error) {
+	return obj.Edges, nil
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *documentConnectionResolver) Nodes(ctx context.Context, obj *model.DocumentConnection) ([]model.Document, error) {
+	return obj.Nodes, nil
 }
 
 // Documents is the resolver for the documents field.
@@ -77,10 +92,16 @@ func (r *quotationResolver) Organization(ctx context.Context, obj *model.Quotati
 // Document returns generated.DocumentResolver implementation.
 func (r *Resolver) Document() generated.DocumentResolver { return &documentResolver{r} }
 
+// DocumentConnection returns generated.DocumentConnectionResolver implementation.
+func (r *Resolver) DocumentConnection() generated.DocumentConnectionResolver {
+	return &documentConnectionResolver{r}
+}
+
 // Quotation returns generated.QuotationResolver implementation.
 func (r *Resolver) Quotation() generated.QuotationResolver { return &quotationResolver{r} }
 
 type (
-	documentResolver  struct{ *Resolver }
-	quotationResolver struct{ *Resolver }
+	documentResolver           struct{ *Resolver }
+	documentConnectionResolver struct{ *Resolver }
+	quotationResolver          struct{ *Resolver }
 )

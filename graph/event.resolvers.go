@@ -44,6 +44,16 @@ func (r *eventResolver) Person(ctx context.Context, obj *model.Event) (*model.Pe
 	return r.personByUniqueName(ctx, name, first, last)
 }
 
+// Edges is the resolver for the edges field.
+func (r *eventConnectionResolver) Edges(ctx context.Context, obj *model.EventConnection) ([]model.EventEdge, error) {
+	return obj.Edges, nil
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *eventConnectionResolver) Nodes(ctx context.Context, obj *model.EventConnection) ([]model.Event, error) {
+	return obj.Nodes, nil
+}
+
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error) {
 	w, err := newWindow(first, 50, after)
@@ -107,4 +117,12 @@ func (r *queryResolver) EventsCSV(ctx context.Context, filter *model.EventFilter
 // Event returns generated.EventResolver implementation.
 func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
 
-type eventResolver struct{ *Resolver }
+// EventConnection returns generated.EventConnectionResolver implementation.
+func (r *Resolver) EventConnection() generated.EventConnectionResolver {
+	return &eventConnectionResolver{r}
+}
+
+type (
+	eventResolver           struct{ *Resolver }
+	eventConnectionResolver struct{ *Resolver }
+)

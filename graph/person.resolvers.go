@@ -19,6 +19,11 @@ func (r *personResolver) CurrentCompany(ctx context.Context, obj *model.Person) 
 	return r.companyByName(ctx, deref(obj.CurrentEmployer))
 }
 
+// Experience is the resolver for the experience field.
+func (r *personResolver) Experience(ctx context.Context, obj *model.Person) ([]model.Position, error) {
+	return obj.Experience, nil
+}
+
 // Events is the resolver for the events field.
 func (r *personResolver) Events(ctx context.Context, obj *model.Person, first *int) ([]model.Event, error) {
 	n, err := pageSize("first", first, 20)

@@ -31,7 +31,9 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Company() CompanyResolver
 	Document() DocumentResolver
+	DocumentConnection() DocumentConnectionResolver
 	Event() EventResolver
+	EventConnection() EventConnectionResolver
 	Mutation() MutationResolver
 	Person() PersonResolver
 	Position() PositionResolver
@@ -299,7 +301,12 @@ type CompanyResolver interface {
 	News(ctx context.Context, obj *model.Company, first *int, after *string, aboutness *int, sources []string, dateFrom *scalar.Date, dateTo *scalar.Date) (*model.DocumentConnection, error)
 }
 type DocumentResolver interface {
+	Quotations(ctx context.Context, obj *model.Document) ([]model.Quotation, error)
 	Organizations(ctx context.Context, obj *model.Document) ([]model.Company, error)
+}
+type DocumentConnectionResolver interface {
+	Edges(ctx context.Context, obj *model.DocumentConnection) ([]model.DocumentEdge, error)
+	Nodes(ctx context.Context, obj *model.DocumentConnection) ([]model.Document, error)
 }
 type EventResolver interface {
 	Company(ctx context.Context, obj *model.Event) (*model.Company, error)
@@ -307,6 +314,10 @@ type EventResolver interface {
 	PreviousCompany(ctx context.Context, obj *model.Event) (*model.Company, error)
 
 	Person(ctx context.Context, obj *model.Event) (*model.Person, error)
+}
+type EventConnectionResolver interface {
+	Edges(ctx context.Context, obj *model.EventConnection) ([]model.EventEdge, error)
+	Nodes(ctx context.Context, obj *model.EventConnection) ([]model.Event, error)
 }
 type MutationResolver interface {
 	CreateTriggerSubscription(ctx context.Context, input model.TriggerSubscriptionInput) (*model.TriggerSubscription, error)
@@ -316,6 +327,8 @@ type MutationResolver interface {
 }
 type PersonResolver interface {
 	CurrentCompany(ctx context.Context, obj *model.Person) (*model.Company, error)
+
+	Experience(ctx context.Context, obj *model.Person) ([]model.Position, error)
 
 	Events(ctx context.Context, obj *model.Person, first *int) ([]model.Event, error)
 }
@@ -4522,7 +4535,7 @@ func (ec *executionContext) _Document_quotations(ctx context.Context, field grap
 			return ec.fieldContext_Document_quotations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Quotations, nil
+			return ec.Resolvers.Document().Quotations(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Quotation) graphql.Marshaler {
@@ -4536,8 +4549,8 @@ func (ec *executionContext) fieldContext_Document_quotations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quotation(ctx, field)
 		},
@@ -4586,7 +4599,7 @@ func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field
 			return ec.fieldContext_DocumentConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return ec.Resolvers.DocumentConnection().Edges(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.DocumentEdge) graphql.Marshaler {
@@ -4600,8 +4613,8 @@ func (ec *executionContext) fieldContext_DocumentConnection_edges(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "DocumentConnection",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DocumentEdge(ctx, field)
 		},
@@ -4618,7 +4631,7 @@ func (ec *executionContext) _DocumentConnection_nodes(ctx context.Context, field
 			return ec.fieldContext_DocumentConnection_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
+			return ec.Resolvers.DocumentConnection().Nodes(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Document) graphql.Marshaler {
@@ -4632,8 +4645,8 @@ func (ec *executionContext) fieldContext_DocumentConnection_nodes(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "DocumentConnection",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Document(ctx, field)
 		},
@@ -5968,7 +5981,7 @@ func (ec *executionContext) _EventConnection_edges(ctx context.Context, field gr
 			return ec.fieldContext_EventConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return ec.Resolvers.EventConnection().Edges(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.EventEdge) graphql.Marshaler {
@@ -5982,8 +5995,8 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "EventConnection",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_EventEdge(ctx, field)
 		},
@@ -6000,7 +6013,7 @@ func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field gr
 			return ec.fieldContext_EventConnection_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
+			return ec.Resolvers.EventConnection().Nodes(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Event) graphql.Marshaler {
@@ -6014,8 +6027,8 @@ func (ec *executionContext) fieldContext_EventConnection_nodes(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "EventConnection",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
 		},
@@ -6902,7 +6915,7 @@ func (ec *executionContext) _Person_experience(ctx context.Context, field graphq
 			return ec.fieldContext_Person_experience(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Experience, nil
+			return ec.Resolvers.Person().Experience(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Position) graphql.Marshaler {
@@ -6916,8 +6929,8 @@ func (ec *executionContext) fieldContext_Person_experience(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
@@ -10278,10 +10291,11 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quotations":
-			out.Values[i] = ec._Document_quotations(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_quotations(ctx, field, obj)
+				})
 		case "organizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -10317,19 +10331,21 @@ func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.Sel
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("DocumentConnection")
 		case "edges":
-			out.Values[i] = ec._DocumentConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DocumentConnection_edges(ctx, field, obj)
+				})
 		case "nodes":
-			out.Values[i] = ec._DocumentConnection_nodes(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DocumentConnection_nodes(ctx, field, obj)
+				})
 		case "pageInfo":
 			out.Values[i] = ec._DocumentConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10819,19 +10835,21 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("EventConnection")
 		case "edges":
-			out.Values[i] = ec._EventConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_edges(ctx, field, obj)
+				})
 		case "nodes":
-			out.Values[i] = ec._EventConnection_nodes(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_nodes(ctx, field, obj)
+				})
 		case "pageInfo":
 			out.Values[i] = ec._EventConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11151,10 +11169,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "experience":
-			out.Values[i] = ec._Person_experience(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_experience(ctx, field, obj)
+				})
 		case "certifications":
 			out.Values[i] = ec._Person_certifications(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -115,12 +115,12 @@ type Document struct {
 
 // A page of documents.
 type DocumentConnection struct {
+	// Position of this page in the whole list, with the cursor of the next page.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// The documents of this page with their cursors.
 	Edges []DocumentEdge `json:"edges"`
 	// The documents of this page.
 	Nodes []Document `json:"nodes"`
-	// Position of this page in the whole list, with the cursor of the next page.
-	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // A document with its cursor.
@@ -288,12 +288,12 @@ type Event struct {
 
 // A page of events.
 type EventConnection struct {
+	// Position of this page in the whole list, with the cursor of the next page.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// The events of this page with their cursors.
 	Edges []EventEdge `json:"edges"`
 	// The events of this page.
 	Nodes []Event `json:"nodes"`
-	// Position of this page in the whole list, with the cursor of the next page.
-	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // An event with its cursor.
@@ -404,12 +404,12 @@ type Person struct {
 	Skills []string `json:"skills"`
 	// Groups the person belongs to.
 	Groups []string `json:"groups"`
-	// Jobs held, current ones included.
-	Experience []Position `json:"experience"`
 	// Certifications earned.
 	Certifications []Certification `json:"certifications"`
 	// Schools and programmes attended.
 	Education []Education `json:"education"`
+	// Jobs held, current ones included.
+	Experience []Position `json:"experience"`
 }
 
 // What is known about a person to look up.
