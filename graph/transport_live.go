@@ -3,13 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"net/http"
-	"runtime/debug"
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -68,80 +64,21 @@ type socketKey struct{}
 // connections mode), and the middleware that serves subscriptions.
 func addLiveTransports(srv *handler.Server, cfg *Config) {
 	timings := cfg.Sockets.withDefaults()
-	origins := live.NewOriginPolicy(cfg.AllowedOrigins)
-	readLimit := int64(maxSocketMessage)
 	check := live.NewCredentialCheck(live.ClientUpstream(cfg.Client), credentialTTL)
 
-	// TODO: gqlgen v0.17.98 keeps three goroutines per connection: the read
-	// loop, a close watcher and one per operation. They hold about 16 KiB of
-	// stack on an idle subscriber, and fewer needs our own transport.
-	ws := transport.Websocket{
-		Implementation: live.NewSockets(live.SocketConfig{
-			Origins:       origins,
-			InitTimeout:   timings.InitTimeout,
-			KeepAlive:     timings.KeepAlive,
-			PingInterval:  timings.PingInterval,
-			MaxOperations: cfg.MaxSocketOperations,
-			Logger:        cfg.Logger,
-		}),
-		InitFunc:         socketInit(cfg, check),
-		PayloadReadLimit: &readLimit,
-		ErrorFunc: func(ctx context.Context, err error) {
-			cfg.Logger.InfoContext(ctx, "websocket connection failed", "error", err)
-		},
-		CloseFunc: func(ctx context.Context, code int) {
-			cfg.Logger.DebugContext(ctx, "websocket connection closed", "code", code)
-		},
-	}
-	srv.AddTransport(originGuard{Websocket: ws, origins: origins, logger: cfg.Logger})
+	srv.AddTransport(live.NewTransport(live.SocketConfig{
+		Origins:       live.NewOriginPolicy(cfg.AllowedOrigins),
+		Init:          socketInit(cfg, check),
+		ReadLimit:     maxSocketMessage,
+		InitTimeout:   timings.InitTimeout,
+		KeepAlive:     timings.KeepAlive,
+		PingInterval:  timings.PingInterval,
+		MaxOperations: cfg.MaxSocketOperations,
+		Logger:        cfg.Logger,
+	}))
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: timings.KeepAlive})
 	srv.AroundOperations(trackLiveStreams)
 	srv.AroundResponses(liveResponses(cfg))
-}
-
-// originGuard rejects a websocket upgrade from a disallowed origin with 403
-// before the transport tries to upgrade it.
-type originGuard struct {
-	transport.Websocket
-	origins live.OriginPolicy
-	logger  *slog.Logger
-}
-
-// Do serves the websocket unless its origin is disallowed.
-func (g originGuard) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	if !g.origins.Allow(r) {
-		http.Error(w, "websocket origin not allowed; add it to ALLOWED_ORIGINS", http.StatusForbidden)
-		return
-	}
-	upgraded := make(chan struct{})
-	ctx := live.WithUpgradeNotice(context.WithoutCancel(r.Context()), func() { close(upgraded) })
-	done := make(chan struct{})
-	go g.serve(w, r.WithContext(ctx), exec, done)
-	select {
-	case <-upgraded:
-	case <-done:
-	}
-}
-
-// serve runs the websocket transport on a goroutine of its own. Once the
-// connection is upgraded, Do returns and net/http drops its state of the
-// connection, its buffers and the handler goroutine's stack, which idle
-// websockets would otherwise hold for their lifetime. The connection's
-// context is detached from the request's, which net/http cancels when the
-// handler returns; the transport cancels its own when the socket ends.
-//
-// The deferred function must not refer to w or r, so that they are freed
-// once Do no longer uses them.
-func (g originGuard) serve(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, done chan struct{}) {
-	defer close(done)
-	defer func() {
-		// net/http no longer recovers a panic here, so the process would
-		// end; log it as net/http would instead.
-		if p := recover(); p != nil {
-			g.logger.Error("websocket connection panicked", "panic", p, "stack", string(debug.Stack()))
-		}
-	}()
-	g.Websocket.Do(w, r, exec)
 }
 
 // errForbidden rejects a connection_init with bad credentials; the socket
@@ -155,12 +92,12 @@ var errForbidden = errors.New("Forbidden: the access token or secret key was rej
 // default account applies only when neither sends a credential. A value
 // that is not a string, or a secret key without an access token, closes
 // the socket with 4403.
-func socketInit(cfg *Config, check *live.CredentialCheck) transport.WebsocketInitFunc {
-	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+func socketInit(cfg *Config, check *live.CredentialCheck) func(context.Context, map[string]any) (context.Context, error) {
+	return func(ctx context.Context, payload map[string]any) (context.Context, error) {
 		creds, ok, err := initCredentials(payload)
 		if err != nil {
 			cfg.Logger.InfoContext(ctx, "websocket rejected: invalid credential fields", "error", err)
-			return forbid(ctx, err)
+			return nil, err
 		}
 		if !ok {
 			creds, _ = cognism.CredentialsFromContext(ctx)
@@ -175,21 +112,15 @@ func socketInit(cfg *Config, check *live.CredentialCheck) transport.WebsocketIni
 					"error", err)
 			} else {
 				cfg.Logger.InfoContext(ctx, "websocket rejected: invalid credentials")
-				return forbid(ctx, errForbidden)
+				return nil, errForbidden
 			}
 		}
 
 		// Each response builds a scope of its own, so the connection's
 		// scope is lazy: an idle connection holds no loaders.
 		ctx = context.WithValue(cognism.WithCredentials(ctx, creds), socketKey{}, true)
-		return withLazyScope(ctx, cfg), nil, nil
+		return withLazyScope(ctx, cfg), nil
 	}
-}
-
-// forbid closes the socket with 4403 and err as the reason.
-func forbid(ctx context.Context, err error) (context.Context, *transport.InitPayload, error) {
-	ctx = transport.WithWebsocketCloseCode(ctx, live.CloseForbidden)
-	return transport.AppendCloseReason(ctx, err.Error()), nil, err
 }
 
 // CredentialError is an invalid credential field of a connection_init
@@ -206,7 +137,7 @@ func (e *CredentialError) Error() string {
 // initCredentials finds credentials in a connection_init payload, first at
 // its top and then under "headers". It reports false when the payload
 // contains none, counting empty strings as absent.
-func initCredentials(payload transport.InitPayload) (cognism.Credentials, bool, error) {
+func initCredentials(payload map[string]any) (cognism.Credentials, bool, error) {
 	headers, err := nestedHeaders(payload)
 	if err != nil {
 		return cognism.Credentials{}, false, err
@@ -233,7 +164,7 @@ func initCredentials(payload transport.InitPayload) (cognism.Credentials, bool, 
 }
 
 // nestedHeaders returns the "headers" object of a payload, nil when absent.
-func nestedHeaders(payload transport.InitPayload) (map[string]any, error) {
+func nestedHeaders(payload map[string]any) (map[string]any, error) {
 	value, ok := payload["headers"]
 	if !ok || value == nil {
 		return nil, nil

@@ -2,7 +2,7 @@ package live
 
 import "time"
 
-// Keep-alive messages as gqlgen v0.17.98 sends them.
+// Keep-alive messages of the two protocols.
 var (
 	kaMessage   = []byte(`{"type":"ka"}`)
 	pingMessage = []byte(`{"type":"ping"}`)
@@ -11,7 +11,7 @@ var (
 // startKeepAlive starts the keep-alive of a connection once its
 // connection_ack is sent. The legacy protocol gets a "ka" at once and then
 // every KeepAlive. graphql-transport-ws gets a ping every PingInterval and
-// a read deadline of two periods, which each pong renews. A timer rather
+// a read deadline of two periods, which each pong moves on. A timer rather
 // than a goroutine waits between messages, so an idle connection holds no
 // stack for its keep-alive.
 func (c *socket) startKeepAlive() {
@@ -24,7 +24,7 @@ func (c *socket) startKeepAlive() {
 	}
 
 	if c.protocol == ProtocolTransportWS {
-		_ = c.SetReadDeadline(time.Now().Add(2 * period))
+		c.setReadDeadline(time.Now().Add(2 * period))
 	} else {
 		_ = c.write(kaMessage)
 	}
@@ -37,21 +37,12 @@ func (c *socket) startKeepAlive() {
 }
 
 // keepAliveTick sends one keep-alive message and arms the timer for the
-// next. On graphql-transport-ws, a pong since the last ping moves the read
-// deadline two periods on. Without one, the earlier deadline is kept and
-// ends the connection when it passes.
+// next.
 func (c *socket) keepAliveTick(period time.Duration) {
-	if c.protocol != ProtocolTransportWS {
-		_ = c.write(kaMessage)
-	} else {
+	if c.protocol == ProtocolTransportWS {
 		_ = c.write(pingMessage)
-		c.mu.Lock()
-		renew := c.gotPong
-		c.gotPong = false
-		c.mu.Unlock()
-		if renew {
-			_ = c.SetReadDeadline(time.Now().Add(2 * period))
-		}
+	} else {
+		_ = c.write(kaMessage)
 	}
 
 	c.mu.Lock()
@@ -61,9 +52,10 @@ func (c *socket) keepAliveTick(period time.Duration) {
 	}
 }
 
-// pongReceived records a pong for the next keep-alive tick.
+// pongReceived moves the read deadline two ping periods on, so a peer that
+// stops answering pings is disconnected two periods after its last pong.
 func (c *socket) pongReceived() {
-	c.mu.Lock()
-	c.gotPong = true
-	c.mu.Unlock()
+	if c.cfg.PingInterval > 0 {
+		c.setReadDeadline(time.Now().Add(2 * c.cfg.PingInterval))
+	}
 }

@@ -1,22 +1,20 @@
 package live
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
 )
 
-// Close codes of the graphql-transport-ws protocol. Sockets applies them to
-// the legacy graphql-ws protocol too.
+// Close codes of the graphql-transport-ws protocol. Transport applies them
+// to the legacy graphql-ws protocol too.
 const (
 	CloseInvalidMessage   = 4400
 	CloseUnauthorized     = 4401
@@ -32,10 +30,22 @@ const (
 	ProtocolLegacyWS    = "graphql-ws"           // subscriptions-transport-ws
 )
 
-// SocketConfig configures Sockets. Zero durations take the defaults named
+// DefaultSocketReadLimit is the default maximum size of one client message.
+const DefaultSocketReadLimit = 1 << 20
+
+// SocketConfig configures Transport. Zero durations take the defaults named
 // on each.
 type SocketConfig struct {
 	Origins OriginPolicy
+	// Init checks the payload of connection_init, which is nil when the
+	// client sent none, and returns the context that the connection's
+	// operations run on, derived from ctx. An error closes the socket with
+	// CloseForbidden and the error's text as the reason. Nil accepts every
+	// connection.
+	Init func(ctx context.Context, payload map[string]any) (context.Context, error)
+	// ReadLimit is the maximum size of one client message. A larger one
+	// closes the socket with 1009. Default DefaultSocketReadLimit.
+	ReadLimit int64
 	// InitTimeout is how long a client has to send connection_init before
 	// the socket is closed with 4408. Default 10 s.
 	InitTimeout time.Duration
@@ -61,6 +71,9 @@ type SocketConfig struct {
 }
 
 func (c *SocketConfig) setDefaults() {
+	if c.ReadLimit <= 0 {
+		c.ReadLimit = DefaultSocketReadLimit
+	}
 	if c.InitTimeout <= 0 {
 		c.InitTimeout = 10 * time.Second
 	}
@@ -78,38 +91,33 @@ func (c *SocketConfig) setDefaults() {
 	}
 }
 
-// Sockets accepts websockets for gqlgen's transport.Websocket and enforces
-// the protocol rules that gqlgen v0.17.98 closes with a generic 1002 or not
-// at all. They are a message before connection_init (4401), no
-// connection_init in time (4408), a second one (4429), a reused operation
-// id (4409) and an invalid message (4400). Every other message passes
-// through unchanged. Set the transport's InitTimeout, KeepAlivePingInterval
-// and PingPongInterval to zero, because Sockets times the init, the
-// keep-alive messages and the pings itself, with a timer per connection
-// instead of a goroutine per connection.
-type Sockets struct {
-	cfg      SocketConfig
-	upgrader websocket.Upgrader
+// Transport is a gqlgen transport for GraphQL over websockets, on both
+// graphql-transport-ws and the legacy graphql-ws protocol of
+// subscriptions-transport-ws, chosen by the subprotocol the client offers
+// (the legacy one when it offers neither).
+//
+// Each connection has one goroutine that reads its messages, and each
+// running operation one more that waits for its next response. Timers, not
+// goroutines, wait for connection_init and send the keep-alive messages. A
+// subscription response that several subscribers share (the same
+// *graphql.Response) is encoded once, so each further delivery is a copy
+// and one frame write.
+type Transport struct {
+	cfg       SocketConfig
+	upgrader  websocket.Upgrader
+	encodings *encodingCache
 }
+
+var _ graphql.Transport = (*Transport)(nil)
 
 // socketReadBuffer is the read buffer of one connection. Larger messages
 // are read in several steps.
 const socketReadBuffer = 512
 
-type upgradedKey struct{}
-
-// WithUpgradeNotice returns a context for an upgrade request on which
-// Sockets.Accept calls upgraded once the connection is taken over from
-// net/http. From then on the request's ResponseWriter is no longer used, so
-// its handler may return while another goroutine serves the websocket.
-func WithUpgradeNotice(ctx context.Context, upgraded func()) context.Context {
-	return context.WithValue(ctx, upgradedKey{}, upgraded)
-}
-
-// NewSockets returns a websocket implementation for transport.Websocket.
-func NewSockets(cfg SocketConfig) *Sockets {
+// NewTransport returns a websocket transport configured by cfg.
+func NewTransport(cfg SocketConfig) *Transport {
 	cfg.setDefaults()
-	return &Sockets{
+	return &Transport{
 		cfg: cfg,
 		upgrader: websocket.Upgrader{
 			HandshakeTimeout: 10 * time.Second,
@@ -119,77 +127,99 @@ func NewSockets(cfg SocketConfig) *Sockets {
 			// Idle connections hold no write buffer.
 			WriteBufferPool: &sync.Pool{},
 			CheckOrigin:     cfg.Origins.Allow,
+			Subprotocols:    []string{ProtocolLegacyWS, ProtocolTransportWS},
 		},
+		encodings: newEncodingCache(),
 	}
 }
 
-// Accept upgrades the request and starts the connection_init timer.
-func (s *Sockets) Accept(
-	w http.ResponseWriter,
-	r *http.Request,
-	opts transport.WebsocketAcceptOptions,
-) (transport.WebsocketConn, error) {
-	upgrader := s.upgrader
-	upgrader.Subprotocols = opts.Subprotocols
-	ws, err := upgrader.Upgrade(w, r, opts.ResponseHeader)
-	if err != nil {
-		return nil, err
-	}
-	if upgraded, ok := r.Context().Value(upgradedKey{}).(func()); ok {
-		upgraded()
-	}
+// Supports reports whether r requests a protocol upgrade.
+func (t *Transport) Supports(r *http.Request) bool {
+	return r.Header.Get("Upgrade") != ""
+}
 
+// Do upgrades the request and serves the websocket on a goroutine of its
+// own. The handler then returns at once, so net/http frees its connection
+// state, its buffers and the handler goroutine's stack, which idle
+// websockets would otherwise hold for their lifetime. A request from a
+// disallowed origin gets 403 before any upgrade.
+func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if !t.cfg.Origins.Allow(r) {
+		http.Error(w, "websocket origin not allowed; add it to ALLOWED_ORIGINS", http.StatusForbidden)
+		return
+	}
+	ws, err := t.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		// The upgrader has already sent the client an error status.
+		t.cfg.Logger.InfoContext(r.Context(), "websocket upgrade failed", "error", err,
+			"remote", r.RemoteAddr)
+		return
+	}
+	ws.SetReadLimit(t.cfg.ReadLimit)
+
+	// net/http cancels the request's context when the handler returns, so
+	// the connection has a context of its own, cancelled when it ends.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &socket{
-		ws:       ws,
-		cfg:      &s.cfg,
-		remote:   r.RemoteAddr,
-		protocol: ws.Subprotocol(),
-		active:   make(map[string]struct{}),
-		stopping: make(map[string]struct{}),
-		errored:  make(map[string]struct{}),
+		ws:        ws,
+		cfg:       &t.cfg,
+		encodings: t.encodings,
+		exec:      exec,
+		ctx:       ctx,
+		cancel:    cancel,
+		remote:    r.RemoteAddr,
+		protocol:  ws.Subprotocol(),
+		active:    make(map[string]*operation),
 	}
 	c.mu.Lock()
-	c.initTimer = time.AfterFunc(s.cfg.InitTimeout, c.initTimedOut)
+	c.initTimer = time.AfterFunc(t.cfg.InitTimeout, c.initTimedOut)
 	c.mu.Unlock()
-	return c, nil
+	go c.serve()
 }
 
-// socket is one accepted connection. Reads happen on the transport's
-// reading goroutine only; writes are serialized by writeMu; close frames
-// may be sent from any goroutine.
+// socket is one accepted connection. Only its serve goroutine reads, and
+// writeMu serializes writes. Close frames may be sent from any goroutine.
 type socket struct {
-	ws       *websocket.Conn
-	cfg      *SocketConfig
-	remote   string
-	protocol string
+	ws        *websocket.Conn
+	cfg       *SocketConfig
+	encodings *encodingCache
+	exec      graphql.GraphExecutor
+	remote    string
+	protocol  string
+
+	// ctx is the connection's context, replaced by the one Init returns.
+	// Only the serve goroutine writes it, before any operation starts.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	writeMu sync.Mutex
 
 	mu        sync.Mutex
 	initSeen  bool
-	closing   bool                // our close frame was sent
-	active    map[string]struct{} // operations the server has not ended
-	stopping  map[string]struct{} // active operations the client stopped
-	errored   map[string]struct{} // operations ended by an error message
+	closing   bool                  // our close frame was sent
+	active    map[string]*operation // operations the server has not ended
+	stopping  int                   // active operations the client stopped
 	initTimer *time.Timer
 	keepAlive *time.Timer // ka or ping after connection_ack; nil before
-	gotPong   bool        // a pong arrived since the last ping
 }
 
-var (
-	_ transport.WebsocketConn          = (*socket)(nil)
-	_ transport.WebsocketReadLimiter   = (*socket)(nil)
-	_ transport.WebsocketReadDeadliner = (*socket)(nil)
-)
+// serve reads and handles the client's messages until the connection ends,
+// then ends its operations.
+func (c *socket) serve() {
+	defer c.shutdown()
+	defer func() {
+		// net/http does not recover a panic on this goroutine, so the
+		// process would end; log it as net/http would instead.
+		if p := recover(); p != nil {
+			c.cfg.Logger.Error("websocket connection panicked", "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
 
-// NextReader returns the next message that passes the protocol rules.
-// After a rule is broken it closes the socket with the rule's code and
-// reads until the peer's close frame, returning transport.ErrWebsocketClosed.
-func (c *socket) NextReader() (int, io.Reader, error) {
 	for {
 		kind, data, err := c.ws.ReadMessage()
 		if err != nil {
-			return kind, nil, c.readError(err)
+			c.logReadError(err)
+			return
 		}
 		if c.isClosing() {
 			continue
@@ -198,72 +228,78 @@ func (c *socket) NextReader() (int, io.Reader, error) {
 			c.reject(CloseInvalidMessage, "Binary messages are not supported")
 			continue
 		}
-		if c.admit(data) {
-			return kind, bytes.NewReader(data), nil
-		}
+		c.handle(data)
 	}
 }
 
-// readError ends the connection after a failed read. A close frame from the
-// peer, or the end of our own close handshake, is a normal end.
-func (c *socket) readError(err error) error {
+// logReadError logs a read that ended the connection other than by a close
+// frame or the end of our own close handshake.
+func (c *socket) logReadError(err error) {
 	var closeErr *websocket.CloseError
 	if c.isClosing() || errors.As(err, &closeErr) {
-		_ = c.ws.Close()
-		return transport.ErrWebsocketClosed
+		c.cfg.Logger.Debug("websocket connection closed", "remote", c.remote, "error", err)
+		return
 	}
-	return err
+	c.cfg.Logger.Info("websocket connection failed", "remote", c.remote, "subprotocol", c.protocol,
+		"error", err)
 }
 
-// WriteJSON sends v as one text frame. Writes after the close frame are
-// dropped, because the operation goroutines may still be finishing. On
-// graphql-transport-ws, the complete that gqlgen v0.17.98 sends after an
-// operation's error message is dropped too, because that protocol ends an
-// operation with either message but not both.
-func (c *socket) WriteJSON(v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	id, kind := messageHeader(data)
-	if c.endedByError(id, kind) {
-		return nil
-	}
-	if err := c.write(data); err != nil {
-		return err
-	}
-	c.sent(id, kind)
-	if kind == "connection_ack" {
-		c.startKeepAlive()
-	}
-	return nil
+// shutdown cancels the connection's context, which ends its operations,
+// and closes the connection.
+func (c *socket) shutdown() {
+	c.cancel()
+	c.mu.Lock()
+	c.closing = true // no more writes, and no timer is armed again
+	c.stopTimers()
+	c.mu.Unlock()
+	_ = c.ws.Close()
 }
 
 // write sends data as one text frame unless the close frame was sent.
 func (c *socket) write(data []byte) error {
+	return c.writeParts(data, nil, nil)
+}
+
+// writeParts sends the concatenation of its arguments as one message
+// unless the close frame was sent. The parts go straight into the frame
+// buffer, so a delivery allocates nothing of its own.
+func (c *socket) writeParts(first, second, third []byte) error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
 	if c.isClosing() {
 		return nil
 	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
-	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+	err := c.writeFrame(first, second, third)
+	if err != nil {
 		// NOTE: a peer that reads nothing for WriteTimeout is dropped
 		// without a close frame (1006 at the client), because a frame may
 		// be half written and the connection's buffers are full.
 		_ = c.ws.Close()
+	}
+	return err
+}
+
+func (c *socket) writeFrame(first, second, third []byte) error {
+	w, err := c.ws.NextWriter(websocket.TextMessage)
+	if err != nil {
 		return err
 	}
-	return nil
+	for _, part := range [...][]byte{first, second, third} {
+		if _, err := w.Write(part); err != nil {
+			return err
+		}
+	}
+	return w.Close()
 }
 
 // WriteClose sends a close frame with code and reason and starts the close
 // handshake. Only the first close frame is sent.
-func (c *socket) WriteClose(code int, reason string) error {
+func (c *socket) WriteClose(code int, reason string) {
 	c.mu.Lock()
 	if c.closing {
 		c.mu.Unlock()
-		return nil
+		return
 	}
 	c.closing = true
 	c.stopTimers()
@@ -276,37 +312,14 @@ func (c *socket) WriteClose(code int, reason string) error {
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), deadline)
 	_ = c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseTimeout))
 	time.AfterFunc(c.cfg.CloseTimeout, func() { _ = c.ws.Close() })
-	return nil
 }
 
-// Close closes the connection at once unless a close handshake is under
-// way. That handshake closes it when the peer's close frame arrives or
-// CloseTimeout passes.
-func (c *socket) Close() error {
-	c.mu.Lock()
-	closing := c.closing
-	c.stopTimers()
-	c.mu.Unlock()
-	if closing {
-		return nil
+// setReadDeadline sets the pong deadline. It is ignored during a close
+// handshake, which has its own.
+func (c *socket) setReadDeadline(t time.Time) {
+	if !c.isClosing() {
+		_ = c.ws.SetReadDeadline(t)
 	}
-	return c.ws.Close()
-}
-
-// Subprotocol returns the negotiated subprotocol.
-func (c *socket) Subprotocol() string { return c.protocol }
-
-// SetReadLimit caps the size of one message; a larger one closes the
-// socket with 1009.
-func (c *socket) SetReadLimit(limit int64) { c.ws.SetReadLimit(limit) }
-
-// SetReadDeadline is the transport's pong deadline. It is ignored during a
-// close handshake, which has its own.
-func (c *socket) SetReadDeadline(t time.Time) error {
-	if c.isClosing() {
-		return nil
-	}
-	return c.ws.SetReadDeadline(t)
 }
 
 // stopTimers stops the init and keep-alive timers; c.mu is held.
@@ -336,51 +349,5 @@ func (c *socket) initTimedOut() {
 func (c *socket) reject(code int, reason string) {
 	c.cfg.Logger.Info("websocket closed for a protocol violation",
 		"code", code, "reason", reason, "remote", c.remote, "subprotocol", c.protocol)
-	_ = c.WriteClose(code, reason)
-}
-
-// messageHeader returns the id and type of a message to the client,
-// without decoding the payload of the frequent next and data messages.
-func messageHeader(data []byte) (id, kind string) {
-	if bytes.HasSuffix(data, []byte(`"type":"next"}`)) || bytes.HasSuffix(data, []byte(`"type":"data"}`)) {
-		return "", "next"
-	}
-	var msg struct {
-		ID   string `json:"id"`
-		Type string `json:"type"`
-	}
-	if json.Unmarshal(data, &msg) != nil {
-		return "", ""
-	}
-	return msg.ID, msg.Type
-}
-
-// endedByError reports whether a complete follows an error message of the
-// same operation on graphql-transport-ws, and clears that error if so.
-func (c *socket) endedByError(id, kind string) bool {
-	if kind != "complete" || c.protocol != ProtocolTransportWS {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.errored[id]; !ok {
-		return false
-	}
-	delete(c.errored, id)
-	return true
-}
-
-// sent updates the operation ids after a message to the client: complete
-// and error end an operation, so its id may be used again.
-func (c *socket) sent(id, kind string) {
-	if kind != "complete" && kind != "error" {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.active, id)
-	delete(c.stopping, id)
-	if kind == "error" {
-		c.errored[id] = struct{}{}
-	}
+	c.WriteClose(code, reason)
 }

@@ -2,7 +2,6 @@ package live
 
 import (
 	"encoding/json"
-	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -14,35 +13,57 @@ type clientMessage struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
-// admit checks one client message against the protocol rules. It returns
-// true to pass the message to the transport, and false after replying to
-// it or closing the socket.
-func (c *socket) admit(data []byte) bool {
+// Fixed messages to the client.
+var (
+	connectionAckMessage = []byte(`{"type":"connection_ack"}`)
+	pongMessage          = []byte(`{"type":"pong"}`)
+	pongPayloadPrefix    = []byte(`{"type":"pong","payload":`)
+	connectionErrorStart = []byte(`{"type":"connection_error","payload":`)
+	messageEnd           = []byte(`}`)
+)
+
+// handle checks one client message against the protocol rules and acts on
+// it. A message that breaks a rule closes the socket with the rule's code:
+// one before connection_init (4401), a second connection_init (4429), a
+// reused operation id (4409) and an invalid message (4400).
+func (c *socket) handle(data []byte) {
 	var msg clientMessage
 	if err := json.Unmarshal(data, &msg); err != nil || msg.Type == "" {
 		c.reject(CloseInvalidMessage, "Invalid message received")
-		return false
+		return
 	}
 
+	transportWS := c.protocol == ProtocolTransportWS
 	switch {
 	case msg.Type == "connection_init":
-		return c.admitInit(msg)
-	case c.protocol == ProtocolTransportWS && (msg.Type == "ping" || msg.Type == "pong"):
-		return c.admitPing(msg)
-	case c.protocol == ProtocolTransportWS && msg.Type == "subscribe",
-		c.protocol != ProtocolTransportWS && msg.Type == "start":
-		return c.admitSubscribe(msg)
-	case c.protocol == ProtocolTransportWS && msg.Type == "complete",
-		c.protocol != ProtocolTransportWS && msg.Type == "stop":
-		return c.admitStop(msg)
-	case c.protocol != ProtocolTransportWS && msg.Type == "connection_terminate":
-		return true
+		c.handleInit(msg)
+	case transportWS && msg.Type == "ping":
+		c.handlePing(msg)
+	case transportWS && msg.Type == "pong":
+		if c.initialized() {
+			c.pongReceived()
+		}
+	case transportWS && msg.Type == "subscribe", !transportWS && msg.Type == "start":
+		c.handleSubscribe(msg)
+	case transportWS && msg.Type == "complete", !transportWS && msg.Type == "stop":
+		c.handleStop(msg)
+	case !transportWS && msg.Type == "connection_terminate":
+		c.WriteClose(websocket.CloseNormalClosure, "terminated")
+	default:
+		c.reject(CloseInvalidMessage, "Invalid message received: unexpected type "+truncate(msg.Type, 40))
 	}
-	c.reject(CloseInvalidMessage, "Invalid message received: unexpected type "+truncate(msg.Type, 40))
-	return false
 }
 
-func (c *socket) admitInit(msg clientMessage) bool {
+func (c *socket) initialized() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.initSeen
+}
+
+// handleInit runs the Init check on connection_init and acknowledges the
+// connection when it passes. Messages after this one are read only once
+// the check is done, so no operation starts before connection_ack.
+func (c *socket) handleInit(msg clientMessage) {
 	c.mu.Lock()
 	seen := c.initSeen
 	c.initSeen = true
@@ -51,78 +72,75 @@ func (c *socket) admitInit(msg clientMessage) bool {
 
 	if seen {
 		c.reject(CloseTooManyInits, "Too many initialisation requests")
-		return false
+		return
 	}
-	if !isObjectOrNull(msg.Payload) {
+	var payload map[string]any
+	if len(msg.Payload) > 0 && json.Unmarshal(msg.Payload, &payload) != nil {
 		c.reject(CloseInvalidMessage, "Invalid message received: connection_init payload must be an object")
-		return false
+		return
 	}
-	return true
-}
 
-// admitPing replies pong to a ping sent before connection_init, because
-// the transport accepts only connection_init then. Later pings pass
-// through, and later pongs renew the keep-alive deadline and pass through.
-func (c *socket) admitPing(msg clientMessage) bool {
-	c.mu.Lock()
-	seen := c.initSeen
-	c.mu.Unlock()
-	if seen {
-		if msg.Type == "pong" {
-			c.pongReceived()
+	if c.cfg.Init != nil {
+		ctx, err := c.cfg.Init(c.ctx, payload)
+		if err != nil {
+			c.refuseInit(err)
+			return
 		}
-		return true
+		c.ctx = ctx
 	}
-	if msg.Type == "ping" {
-		c.writeMu.Lock()
-		_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
-		_ = c.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"pong"}`))
-		c.writeMu.Unlock()
+	if c.write(connectionAckMessage) == nil {
+		c.startKeepAlive()
 	}
-	return false
 }
 
-func (c *socket) admitSubscribe(msg clientMessage) bool {
-	c.mu.Lock()
-	seen := c.initSeen
-	c.mu.Unlock()
-	if !seen {
+// refuseInit closes the socket with CloseForbidden and err as the reason.
+// The legacy protocol first gets a connection_error message with err.
+func (c *socket) refuseInit(err error) {
+	if c.protocol != ProtocolTransportWS {
+		payload, _ := json.Marshal(map[string]string{"message": err.Error()})
+		_ = c.writeParts(connectionErrorStart, payload, messageEnd)
+	}
+	c.WriteClose(CloseForbidden, err.Error())
+}
+
+// handlePing replies pong, with the ping's payload when it has one, also
+// before connection_init as graphql-transport-ws allows.
+func (c *socket) handlePing(msg clientMessage) {
+	if len(msg.Payload) == 0 || string(msg.Payload) == "null" {
+		_ = c.write(pongMessage)
+		return
+	}
+	_ = c.writeParts(pongPayloadPrefix, msg.Payload, messageEnd)
+}
+
+func (c *socket) handleSubscribe(msg clientMessage) {
+	if !c.initialized() {
 		c.reject(CloseUnauthorized, "Unauthorized")
-		return false
+		return
 	}
 	if msg.ID == nil || *msg.ID == "" {
 		c.reject(CloseInvalidMessage, "Invalid message received: "+msg.Type+" needs an id")
-		return false
+		return
 	}
 	if !validOperation(msg.Payload) {
 		c.reject(CloseInvalidMessage, "Invalid message received: "+msg.Type+" payload needs a query string")
-		return false
+		return
 	}
 
-	c.mu.Lock()
-	_, exists := c.active[*msg.ID]
-	full := !exists && len(c.active)-len(c.stopping) >= c.cfg.MaxOperations
-	if !full {
-		c.active[*msg.ID] = struct{}{}
-		// A new operation with this id gets its own complete, so a
-		// complete still owed to an earlier one is no longer dropped.
-		delete(c.errored, *msg.ID)
-	}
-	c.mu.Unlock()
-	if exists {
+	op, err := c.register(*msg.ID)
+	switch {
+	case err == errOperationExists:
 		c.reject(CloseSubscriberExists, "Subscriber for "+truncate(*msg.ID, 80)+" already exists")
-		return false
-	}
-	if full {
+	case err != nil:
 		c.rejectOperation(*msg.ID, &LimitError{Limit: LimitSocketOperations, Max: c.cfg.MaxOperations})
-		return false
+	default:
+		c.start(op, msg.Payload)
 	}
-	return true
 }
 
 // rejectOperation ends the operation id with an error message carrying err
-// and code CodeTooManySubscriptions, before the transport receives it. Both
-// protocols end an operation with that message, so no complete follows.
+// and code CodeTooManySubscriptions before it starts. Both protocols end an
+// operation with that message, so no complete follows.
 func (c *socket) rejectOperation(id string, err *LimitError) {
 	c.cfg.Logger.Info("websocket operation rejected", "reason", err.Limit, "max", err.Max,
 		"remote", c.remote, "subprotocol", c.protocol)
@@ -131,47 +149,32 @@ func (c *socket) rejectOperation(id string, err *LimitError) {
 		"extensions": map[string]any{"code": CodeTooManySubscriptions, "limit": err.Limit, "max": err.Max},
 	}}
 	data, _ := json.Marshal(map[string]any{"id": id, "type": "error", "payload": payload})
-
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
-	if c.isClosing() {
-		return
-	}
-	_ = c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
-	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
-		_ = c.ws.Close()
-	}
+	_ = c.write(data)
 }
 
-func (c *socket) admitStop(msg clientMessage) bool {
-	c.mu.Lock()
-	seen := c.initSeen
-	c.mu.Unlock()
-	if !seen {
+// handleStop cancels the operation the client stopped. Its id stays taken
+// until the operation has ended, but it no longer counts against
+// MaxOperations.
+func (c *socket) handleStop(msg clientMessage) {
+	if !c.initialized() {
 		c.reject(CloseUnauthorized, "Unauthorized")
-		return false
+		return
 	}
 	if msg.ID == nil || *msg.ID == "" {
 		c.reject(CloseInvalidMessage, "Invalid message received: "+msg.Type+" needs an id")
-		return false
+		return
 	}
 
-	// The operation no longer counts against MaxOperations, although its id
-	// stays taken until the server ends it.
 	c.mu.Lock()
-	if _, ok := c.active[*msg.ID]; ok {
-		c.stopping[*msg.ID] = struct{}{}
+	op := c.active[*msg.ID]
+	if op != nil && !op.stopped {
+		op.stopped = true
+		c.stopping++
 	}
 	c.mu.Unlock()
-	return true
-}
-
-func isObjectOrNull(raw json.RawMessage) bool {
-	if len(raw) == 0 || string(raw) == "null" {
-		return true
+	if op != nil {
+		op.cancel()
 	}
-	var obj map[string]json.RawMessage
-	return json.Unmarshal(raw, &obj) == nil
 }
 
 // validOperation reports whether raw is an object with a string query.
