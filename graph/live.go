@@ -288,13 +288,12 @@ func liveResponses(cfg *Config) graphql.ResponseMiddleware {
 		if stream == nil && ctx.Value(socketKey{}) == nil {
 			return next(ctx)
 		}
-		scoped := withLazyScope(ctx, cfg)
 		if stream == nil {
-			return next(scoped)
+			return next(withLazyScope(ctx, cfg))
 		}
 		source, out := stream.channels()
 		if source == nil { // the resolver failed; next returns its errors
-			return next(scoped)
+			return next(withLazyScope(ctx, cfg))
 		}
 
 		ev, ok := stream.next(ctx, source)
@@ -315,6 +314,8 @@ func liveResponses(cfg *Config) graphql.ResponseMiddleware {
 				return shared.resp
 			}
 		}
+		// Only a subscriber that executes the event needs a scope.
+		scoped := withLazyScope(ctx, cfg)
 		if !owner {
 			out <- ev.Event
 			return next(scoped)
