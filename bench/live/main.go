@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	runtimepprof "runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,6 +132,7 @@ func runServer() error {
 	mux.Handle("/query", gql)
 	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", sb.Handler()))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/bench/cpu", serveCPUProfile)
 	mux.HandleFunc("/bench/stats", func(w http.ResponseWriter, _ *http.Request) {
 		runtime.GC()
 		debug.FreeOSMemory()
@@ -255,9 +257,15 @@ func measure(n, events, perConn int) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	if err := profileCPU(base, "start", n, perConn); err != nil {
+		return result{}, err
+	}
 	clientBefore := cpuTime()
 	latencies, received := deliver(base, subs, events)
 	clientCPU := cpuTime() - clientBefore
+	if err := profileCPU(base, "stop", n, perConn); err != nil {
+		return result{}, err
+	}
 	final, err := fetchStats(base)
 	if err != nil {
 		return result{}, err
@@ -299,6 +307,45 @@ func saveProfiles(base string, n, perConn int) error {
 		if err := os.WriteFile(file, data, 0o644); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// serveCPUProfile starts the gateway's CPU profile for ?action=start,
+// saved in profileDir as cpu-RUN.pb.gz with RUN from ?run, and stops it
+// for ?action=stop.
+func serveCPUProfile(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("action") == "stop" {
+		runtimepprof.StopCPUProfile()
+		return
+	}
+	// The heap profile is already saved, and recording every allocation
+	// would take about half of the CPU profile.
+	runtime.MemProfileRate = 512 * 1024
+	name := "cpu-" + filepath.Base(r.URL.Query().Get("run")) + ".pb.gz"
+	file, err := os.Create(filepath.Join(profileDir, name))
+	if err == nil {
+		err = runtimepprof.StartCPUProfile(file)
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	}
+}
+
+// profileCPU starts or stops the gateway's CPU profile while events are
+// delivered, if profileDir is set.
+func profileCPU(base, action string, n, perConn int) error {
+	if profileDir == "" {
+		return nil
+	}
+	resp, err := http.Get(fmt.Sprintf("%s/bench/cpu?action=%s&run=%d-%d", base, action, n, perConn))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("CPU profile %s failed: %s", action, body)
 	}
 	return nil
 }
