@@ -1,0 +1,146 @@
+package live_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognism/graphql-gateway/graph"
+	"github.com/cognism/graphql-gateway/graph/live"
+)
+
+func TestIdleSubscriberGoroutines(t *testing.T) {
+	// These clients send no pongs, so the ping deadline must not end their sockets
+	// while the goroutines are counted.
+	g := startGateway(t, options{sockets: graph.SocketTimings{PingInterval: time.Hour}})
+	org := "Idle Goroutines"
+
+	// The first subscriber opens the upstream socket, whose goroutines do
+	// not count against the subscribers measured after it.
+	first := dial(t, g, live.ProtocolTransportWS, nil)
+	first.init(nil)
+	first.subscribe("1", liveQuery, orgFilter(org))
+	waitFor(t, "the first subscriber", func() bool { return g.hub.Stats().FeedSubscribers == 1 })
+	before := runtime.NumGoroutine()
+
+	const n = 20
+	for range n {
+		c := dial(t, g, live.ProtocolTransportWS, nil)
+		c.init(nil)
+		c.subscribe("1", liveQuery, orgFilter(org))
+	}
+	waitFor(t, "every subscriber", func() bool { return g.hub.Stats().FeedSubscribers == n+1 })
+
+	// Each test client reads on one goroutine, and the server holds two per
+	// subscriber: the connection's reader and the operation's.
+	const perSubscriber = 3
+	var grown int
+	waitFor(t, fmt.Sprintf("at most %d goroutines per idle subscriber", perSubscriber), func() bool {
+		grown = runtime.NumGoroutine() - before
+		return grown <= perSubscriber*n
+	})
+	if got := g.hub.Stats().FeedSubscribers; got != n+1 {
+		t.Errorf("subscribers after counting = %d, want %d still connected", got, n+1)
+	}
+}
+
+func TestSharedResponseFramesDifferOnlyInID(t *testing.T) {
+	g := startGateway(t, options{})
+	org := "Shared Frames"
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("a", liveQuery, orgFilter(org))
+	c.subscribe("b", liveQuery, orgFilter(org))
+	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
+
+	id := g.inject(t, org)
+	payloads := map[string][]byte{}
+	for len(payloads) < 2 {
+		msg := c.readType()
+		if msg.Type != "next" {
+			t.Fatalf("message = %s %q %s, want next", msg.Type, msg.ID, msg.Payload)
+		}
+		payloads[msg.ID] = msg.Payload
+	}
+	if !bytes.Equal(payloads["a"], payloads["b"]) {
+		t.Errorf("payloads differ:\n a: %s\n b: %s", payloads["a"], payloads["b"])
+	}
+	if got := decodePayload(t, payloads["a"]).Data["liveEvents"].ID; got != id {
+		t.Errorf("event id = %q, want %q", got, id)
+	}
+}
+
+func TestLegacyInitRejectionSendsConnectionError(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolLegacyWS, nil)
+	c.send(map[string]any{"type": "connection_init", "payload": map[string]any{
+		"accessToken": "wrong-token", "secretKey": "wrong-secret",
+	}})
+
+	msg := c.read()
+	if msg.Type != "connection_error" {
+		t.Fatalf("message = %s %s, want connection_error", msg.Type, msg.Payload)
+	}
+	var payload struct {
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(msg.Payload, &payload); err != nil {
+		t.Fatalf("decoding payload %s: %v", msg.Payload, err)
+	}
+	if !strings.HasPrefix(payload.Message, "Forbidden") {
+		t.Errorf("connection_error message = %q, want it to start with Forbidden", payload.Message)
+	}
+	if got := c.closeCode(); got != live.CloseForbidden {
+		t.Errorf("close code = %d, want %d", got, live.CloseForbidden)
+	}
+}
+
+func TestTransportWSPongEchoesPingPayload(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.send(map[string]any{"type": "ping", "payload": map[string]any{"seq": 7}})
+
+	msg := c.read()
+	if msg.Type != "pong" {
+		t.Fatalf("reply to ping = %s, want pong", msg.Type)
+	}
+	if string(msg.Payload) != `{"seq":7}` {
+		t.Errorf("pong payload = %s, want {\"seq\":7}", msg.Payload)
+	}
+}
+
+func TestSocketOverLimitQueryGetsNextThenComplete(t *testing.T) {
+	g := startGateway(t, options{})
+	// 80 lists of 100 events each exceed the default complexity limit of
+	// 20,000, which rejects the query after validation and before it runs.
+	var query strings.Builder
+	query.WriteString("{ ")
+	for i := range 80 {
+		fmt.Fprintf(&query, "e%d: events(first: 100) { nodes { person { currentCompany { name } } } } ", i)
+	}
+	query.WriteString("}")
+
+	for _, protocol := range []string{live.ProtocolTransportWS, live.ProtocolLegacyWS} {
+		t.Run(protocol, func(t *testing.T) {
+			c := dial(t, g, protocol, nil)
+			c.init(nil)
+			c.subscribe("q", query.String(), nil)
+
+			first := c.readType()
+			if first.Type != "next" && first.Type != "data" {
+				t.Fatalf("first message = %s %.200s, want next or data", first.Type, first.Payload)
+			}
+			if p := decodePayload(t, first.Payload); len(p.Errors) == 0 {
+				t.Errorf("payload %.200s has no errors", first.Payload)
+			}
+			if got := c.readType(); got.Type != "complete" || got.ID != "q" {
+				t.Errorf("second message = %s %q, want complete q", got.Type, got.ID)
+			}
+		})
+	}
+}
