@@ -182,21 +182,20 @@ func (s *liveStream) channels() (<-chan *LiveEvent, chan *model.Event) {
 }
 
 // next returns the next event within the stream's dates, or false when the
-// source closed or ctx ended.
+// source closed or ctx ended. It waits on source alone, because
+// attachSubscription closes the subscription, and so source, when the
+// operation's context ends. A plain receive costs less than a select with
+// ctx.Done on every event.
 func (s *liveStream) next(ctx context.Context, source <-chan *LiveEvent) (*LiveEvent, bool) {
-	for {
-		select {
-		case <-ctx.Done():
+	for ev := range source {
+		if ctx.Err() != nil {
 			return nil, false
-		case ev, ok := <-source:
-			if !ok {
-				return nil, false
-			}
-			if s.dates.contains(ev.Event) {
-				return ev, true
-			}
+		}
+		if s.dates.contains(ev.Event) {
+			return ev, true
 		}
 	}
+	return nil, false
 }
 
 // operationKey identifies what a response to an event depends on besides
