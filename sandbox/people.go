@@ -3,7 +3,7 @@ package sandbox
 import (
 	"cmp"
 	"context"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"net/http"
 	"slices"
 	"strings"
