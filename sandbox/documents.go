@@ -214,7 +214,7 @@ func (d *documentSQL) addAnnotations(annotations []string) {
 func (s *Server) queryDocuments(ctx context.Context, d documentSQL, page, count int) ([]cognism.Document, error) {
 	query := "SELECT d.data FROM documents d WHERE " + strings.Join(d.where, " AND ") +
 		" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?"
-	rows, err := s.db.QueryContext(ctx, query, append(d.args, count, page*count)...)
+	rows, err := s.stmts.query(ctx, query, append(d.args, count, page*count)...)
 	if err != nil {
 		return nil, err
 	}
