@@ -51,7 +51,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	srv.AroundResponses(logOperation(c))
 	srv.AroundResponses(capErrors)
 
-	return requestMiddleware(c, srv), nil
+	return withCORS(c, requestMiddleware(c, srv)), nil
 }
 
 // NewExecutableSchema returns the executable schema over a Resolver built
