@@ -152,7 +152,8 @@ type bench struct {
 
 // gateway serves the GraphQL handler over the sandbox with cfg's options.
 func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
-	httpClient := &http.Client{Transport: graph.CountUpstreamCalls(nil)}
+	// The same transports as the server's.
+	httpClient := &http.Client{Transport: graph.CountUpstreamCalls(graph.ShareConcurrentGets(nil))}
 	client, err := cognism.NewClient(b.apiURL,
 		cognism.WithHTTPClient(httpClient), cognism.WithRetryPolicy(cognism.NoRetry))
 	if err != nil {
