@@ -310,7 +310,8 @@ func localURL(addr net.Addr) string {
 
 // gatewayConfig builds the GraphQL handler's configuration.
 func gatewayConfig(cfg config, up upstream, logger *slog.Logger) (graph.Config, error) {
-	httpClient := &http.Client{Transport: graph.CountUpstreamCalls(nil), Timeout: cfg.upstreamTimeout}
+	transport := graph.CountUpstreamCalls(graph.ShareConcurrentGets(nil))
+	httpClient := &http.Client{Transport: transport, Timeout: cfg.upstreamTimeout}
 	client, err := cognism.NewClient(up.baseURL, cognism.WithHTTPClient(httpClient))
 	if err != nil {
 		return graph.Config{}, err

@@ -66,6 +66,15 @@ func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt, st
 	return slices.Contains(p.RetryStatuses, status)
 }
 
+// Unretryable is an error that another attempt would fail with again, such as
+// an error of a wrapping http.RoundTripper that rejects a request before
+// sending it. The client does not retry an error whose Unretryable method
+// returns true.
+type Unretryable interface {
+	error
+	Unretryable() bool
+}
+
 // retryableTransportError reports whether a request that got no response
 // may be sent again. The caller's context has not ended, so a deadline
 // here is the attempt's own, such as http.Client.Timeout, and the next
@@ -74,6 +83,10 @@ func (p RetryPolicy) shouldRetry(ctx context.Context, method string, attempt, st
 func retryableTransportError(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	if errors.As(err, &certErr) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var final Unretryable
+	if errors.As(err, &final) && final.Unretryable() {
 		return false
 	}
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -206,6 +206,42 @@ func TestRetryConnectionErrors(t *testing.T) {
 	}
 }
 
+// rejectingTransport fails every request with err before sending it and
+// counts the requests.
+type rejectingTransport struct {
+	count *atomic.Int32
+	err   error
+}
+
+func (t rejectingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	t.count.Add(1)
+	return nil, t.err
+}
+
+// quotaError is a rejection that another attempt would fail with again.
+type quotaError struct{}
+
+func (quotaError) Error() string     { return "quota used up" }
+func (quotaError) Unretryable() bool { return true }
+
+func TestRetrySkipsUnretryableTransportError(t *testing.T) {
+	t.Parallel()
+
+	var count atomic.Int32
+	hc := &http.Client{Transport: rejectingTransport{count: &count, err: quotaError{}}}
+	c, err := NewClient("http://127.0.0.1:1", WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.EventStream(context.Background(), EventStreamOptions{})
+	if !errors.As(err, new(quotaError)) {
+		t.Errorf("EventStream error = %v, want the transport's quotaError", err)
+	}
+	if got := count.Load(); got != 1 {
+		t.Errorf("transport saw %d attempts, want 1", got)
+	}
+}
+
 func TestRetryTotalWaitCap(t *testing.T) {
 	t.Parallel()
 

@@ -67,9 +67,10 @@ type Config struct {
 	// subscription id; nil makes a callback required on create.
 	WebhookCallbackURL func(subscriptionID string) string
 	// AllowedOrigins lists the browser origins, such as
-	// https://dash.example.com or "*", that may open a websocket besides
-	// the gateway's own. Empty means the same origin and localhost. Clients
-	// that send no Origin, which browsers always send, are accepted.
+	// https://dash.example.com or "*", that may open a websocket and read
+	// responses through CORS besides the gateway's own. Empty means the
+	// same origin and localhost. Clients that send no Origin, which
+	// browsers always send, are accepted.
 	AllowedOrigins []string
 	// Sockets overrides the websocket and SSE timers.
 	Sockets SocketTimings

@@ -58,6 +58,10 @@ func (e *UpstreamBudgetError) Error() string {
 		"request fewer items, with a smaller first or fewer nested joins", e.Max)
 }
 
+// Unretryable reports true: the cognism client does not retry a call over
+// the budget, because every attempt would be over it too.
+func (e *UpstreamBudgetError) Unretryable() bool { return true }
+
 func inputErrorf(argument, format string, args ...any) *InputError {
 	return &InputError{Argument: argument, Reason: fmt.Sprintf(format, args...)}
 }

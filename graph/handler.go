@@ -51,7 +51,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	srv.AroundResponses(logOperation(c))
 	srv.AroundResponses(capErrors)
 
-	return requestMiddleware(c, srv), nil
+	return withCORS(c, requestMiddleware(c, srv)), nil
 }
 
 // NewExecutableSchema returns the executable schema over a Resolver built
@@ -225,17 +225,52 @@ func isPlainHTTPRequest(ctx context.Context) bool {
 // fail to parse or validate when the response is application/json, as the
 // GraphQL-over-HTTP spec requires for that media type. Responses in
 // application/graphql-response+json keep their 4xx status.
+//
+// A request that fails before execution has no data, so the "data": null
+// that gqlgen writes into its 4xx responses is dropped, as the GraphQL
+// spec recommends.
 type jsonStatusWriter struct {
 	http.ResponseWriter
+	failed bool
 }
 
 // WriteHeader rewrites 422 for application/json responses.
 func (w *jsonStatusWriter) WriteHeader(status int) {
+	w.failed = status >= 400 && status < 500
 	if status == http.StatusUnprocessableEntity &&
 		strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
 		status = http.StatusOK
 	}
 	w.ResponseWriter.WriteHeader(status)
+}
+
+// Write sends p, without its null data entry after a 4xx status.
+func (w *jsonStatusWriter) Write(p []byte) (int, error) {
+	if !w.failed {
+		return w.ResponseWriter.Write(p)
+	}
+	if _, err := w.ResponseWriter.Write(withoutNullData(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// withoutNullData returns the JSON object body without a "data" entry that
+// is null, or body itself when it is not such an object.
+func withoutNullData(body []byte) []byte {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return body
+	}
+	if data, ok := fields["data"]; !ok || string(data) != "null" {
+		return body
+	}
+	delete(fields, "data")
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // Unwrap gives http.ResponseController the underlying writer.

@@ -92,6 +92,32 @@ func TestMalformedRequests(t *testing.T) {
 	assertStillServing(t, g)
 }
 
+func TestFailedDocumentHasNoDataEntry(t *testing.T) {
+	g := newGateway(t)
+	for name, query := range map[string]string{
+		"syntax error":  `{ company(name: `,
+		"unknown field": `{ nope }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			body, err := json.Marshal(map[string]string{"query": query})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, text := post(t, g.url, "application/json", string(body))
+			var fields map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(text), &fields); err != nil {
+				t.Fatalf("body %.200s is not a JSON object: %v", text, err)
+			}
+			if _, ok := fields["data"]; ok {
+				t.Errorf("body %.200s has a data entry, want none before execution", text)
+			}
+			if _, ok := fields["errors"]; !ok {
+				t.Errorf("body %.200s has no errors", text)
+			}
+		})
+	}
+}
+
 func TestGetAllowsQueriesOnly(t *testing.T) {
 	g := newGateway(t)
 

@@ -119,9 +119,6 @@ type countingTransport struct {
 func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if scope := scopeFrom(req.Context()); scope != nil {
 		if err := scope.countCall(); err != nil {
-			// TODO: the cognism client retries this error as a transport
-			// failure, with backoff. The loaders' checkUpstreamBudget keeps
-			// that to the calls that pass it at the same time.
 			closeBody(req)
 			return nil, err
 		}

@@ -12,7 +12,9 @@ import (
 )
 
 // slowUpstream serves the shared sandbox with a fixed delay on every
-// request and records when each request started and ended.
+// request and records when each request started and ended. The delay is
+// long enough that a busy machine does not make calls of one level start
+// after others of that level end.
 type slowUpstream struct {
 	delay time.Duration
 
@@ -53,7 +55,7 @@ var nestedJoins = []queries.Query{
 func TestJoinLevelsCallUpstreamTogether(t *testing.T) {
 	for _, q := range append(append([]queries.Query{}, queries.All...), nestedJoins...) {
 		t.Run(q.Name, func(t *testing.T) {
-			upstream := &slowUpstream{delay: 40 * time.Millisecond}
+			upstream := &slowUpstream{delay: 150 * time.Millisecond}
 			api := httptest.NewServer(upstream)
 			defer api.Close()
 			g := newGatewayOver(t, api.URL, func(c *graph.Config) { c.UpstreamConcurrency = 256 })

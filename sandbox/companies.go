@@ -3,7 +3,7 @@ package sandbox
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"net/http"
 	"slices"
 	"strings"

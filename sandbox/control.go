@@ -1,7 +1,7 @@
 package sandbox
 
 import (
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"io"
 	"net/http"
 	"sync"

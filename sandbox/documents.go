@@ -2,8 +2,8 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -214,7 +214,7 @@ func (d *documentSQL) addAnnotations(annotations []string) {
 func (s *Server) queryDocuments(ctx context.Context, d documentSQL, page, count int) ([]cognism.Document, error) {
 	query := "SELECT d.data FROM documents d WHERE " + strings.Join(d.where, " AND ") +
 		" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?"
-	rows, err := s.db.QueryContext(ctx, query, append(d.args, count, page*count)...)
+	rows, err := s.stmts.query(ctx, query, append(d.args, count, page*count)...)
 	if err != nil {
 		return nil, err
 	}
@@ -273,9 +273,9 @@ func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := struct {
-		Query     cognism.DocumentQuery `json:"query"`
-		Documents []map[string]any      `json:"documents"`
-	}{Query: ds.echo(), Documents: []map[string]any{}}
+		Query     cognism.DocumentQuery        `json:"query"`
+		Documents []map[string]json.RawMessage `json:"documents"`
+	}{Query: ds.echo(), Documents: []map[string]json.RawMessage{}}
 	for _, doc := range docs {
 		shaped, err := selectFields(doc, ds.outputFields)
 		if err != nil {
@@ -319,26 +319,29 @@ func (ds documentSearch) echo() cognism.DocumentQuery {
 }
 
 // selectFields keeps the requested fields of a document, with uid as a
-// JSON number as the vendor documents it.
-func selectFields(doc cognism.Document, fields []string) (map[string]any, error) {
+// JSON number as the vendor documents it. Fields stay encoded, so only
+// the top level of the document is decoded again.
+func selectFields(doc cognism.Document, fields []string) (map[string]json.RawMessage, error) {
 	data, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.UseNumber()
-	var all map[string]any
-	if err := dec.Decode(&all); err != nil {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
 		return nil, err
 	}
-	out := make(map[string]any, len(fields))
+	out := make(map[string]json.RawMessage, len(fields))
 	for _, f := range fields {
 		if v, ok := all[f]; ok {
 			out[f] = v
 		}
 	}
 	if _, ok := out["uid"]; ok {
-		out["uid"] = json.Number(string(doc.UID))
+		uid, err := json.Marshal(json.Number(string(doc.UID)))
+		if err != nil {
+			return nil, err
+		}
+		out["uid"] = uid
 	}
 	return out, nil
 }

@@ -2,8 +2,8 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"io"
 	"net/http"
 	"net/url"
@@ -53,7 +53,7 @@ func (s *Server) findEvents(ctx context.Context, q eventQuery) ([]json.RawMessag
 		skip = 0
 	}
 
-	rows, err := s.db.QueryContext(ctx, sel.String(), args...)
+	rows, err := s.stmts.query(ctx, sel.String(), args...)
 	if err != nil {
 		return nil, err
 	}

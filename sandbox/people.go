@@ -3,7 +3,7 @@ package sandbox
 import (
 	"cmp"
 	"context"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"net/http"
 	"slices"
 	"strings"
@@ -49,7 +49,7 @@ func (s *Server) handlePersonSearch(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) queryPeople(ctx context.Context, where string, args ...any) ([]cognism.Person, error) {
 	query := "SELECT data FROM people WHERE " + where + " ORDER BY uid LIMIT ?"
-	rows, err := s.db.QueryContext(ctx, query, append(args, maxPeople)...)
+	rows, err := s.stmts.query(ctx, query, append(args, maxPeople)...)
 	if err != nil {
 		return nil, err
 	}

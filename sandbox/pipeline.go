@@ -2,8 +2,8 @@ package sandbox
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"math"
 	"slices"
 	"strconv"

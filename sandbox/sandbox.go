@@ -19,6 +19,7 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	db       *sql.DB
+	stmts    *statements
 	accounts map[string]Account // by access token
 	faults   *faults
 	stats    *stats
@@ -47,6 +48,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		db:       db,
+		stmts:    newStatements(db),
 		accounts: map[string]Account{},
 		faults:   newFaults(cfg.Faults),
 		stats:    newStats(),
@@ -111,7 +113,7 @@ func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		s.live.stop()
-		err = s.db.Close()
+		err = errors.Join(s.stmts.close(), s.db.Close())
 	})
 	if err != nil && !errors.Is(err, sql.ErrConnDone) {
 		return fmt.Errorf("sandbox: closing database: %w", err)

@@ -3,8 +3,8 @@ package sandbox
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"time"
 
 	"github.com/cognism/graphql-gateway/cognism"

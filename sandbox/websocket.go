@@ -2,7 +2,7 @@ package sandbox
 
 import (
 	"bytes"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"io"
 	"net/http"
 	"sync"

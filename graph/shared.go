@@ -1,0 +1,111 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// maxSharedBody is the largest upstream body a shared GET holds in memory,
+// the cognism client's own limit.
+const maxSharedBody = 64 << 20
+
+// ShareConcurrentGets wraps an HTTP transport so that identical GET
+// requests in flight at the same time, from any GraphQL requests, are sent
+// upstream once and all receive the response. Requests are identical when
+// their URL, Accept header and credential headers match. Credentials sent
+// in the URL are part of it, so no response reaches a caller with other
+// credentials. A nil base means NewUpstreamTransport().
+func ShareConcurrentGets(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = NewUpstreamTransport()
+	}
+	return &sharedGets{base: base}
+}
+
+type sharedGets struct {
+	base  http.RoundTripper
+	group singleflight.Group
+}
+
+// bufferedResponse is a response read in full, which each waiting request
+// gets a copy of.
+type bufferedResponse struct {
+	resp *http.Response
+	body []byte
+}
+
+// RoundTrip joins the identical GET in flight, or sends req and shares its
+// response. A caller whose context ends stops waiting without ending the
+// call for the others.
+func (t *sharedGets) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet || req.Header.Get("Upgrade") != "" {
+		return t.base.RoundTrip(req)
+	}
+
+	result := t.group.DoChan(sharedKey(req), func() (any, error) { return t.send(req) })
+	select {
+	case r := <-result:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*bufferedResponse).copyFor(req), nil
+	case <-req.Context().Done():
+		closeBody(req)
+		return nil, req.Context().Err()
+	}
+}
+
+// send sends req on a context that its caller's cancellation does not end,
+// with the same deadline, and reads the whole body.
+func (t *sharedGets) send(req *http.Request) (*bufferedResponse, error) {
+	ctx := context.WithoutCancel(req.Context())
+	if deadline, ok := req.Context().Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
+
+	resp, err := t.base.RoundTrip(req.Clone(ctx))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxSharedBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxSharedBody {
+		return nil, fmt.Errorf("upstream response body is larger than %d MiB", maxSharedBody>>20)
+	}
+	return &bufferedResponse{resp: resp, body: body}, nil
+}
+
+// copyFor returns a copy of the response for req, with its own body reader
+// and header map.
+func (s *bufferedResponse) copyFor(req *http.Request) *http.Response {
+	resp := *s.resp
+	resp.Header = s.resp.Header.Clone()
+	resp.Body = io.NopCloser(bytes.NewReader(s.body))
+	resp.ContentLength = int64(len(s.body))
+	resp.Request = req
+	return &resp
+}
+
+// sharedKey identifies the requests that may share one response: the URL,
+// the Accept header and a digest of the credential headers.
+func sharedKey(req *http.Request) string {
+	digest := sha256.New()
+	for _, name := range []string{"X-API-AccessToken", "X-API-SecretKey", "Authorization"} {
+		_, _ = io.WriteString(digest, req.Header.Get(name))
+		_, _ = digest.Write([]byte{0})
+	}
+	return req.URL.String() + " " + req.Header.Get("Accept") + " " + hex.EncodeToString(digest.Sum(nil))
+}
