@@ -53,7 +53,7 @@ func (c *socket) keepAliveTick(period time.Duration) {
 }
 
 // pongReceived moves the read deadline two ping periods on, so a peer that
-// stops answering pings is disconnected two periods after its last pong.
+// sends no more pongs is disconnected two periods after its last one.
 func (c *socket) pongReceived() {
 	if c.cfg.PingInterval > 0 {
 		c.setReadDeadline(time.Now().Add(2 * c.cfg.PingInterval))

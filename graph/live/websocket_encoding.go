@@ -18,8 +18,9 @@ const maxCachedEncoding = 64 << 10
 
 // encodingCache keeps the JSON of recent subscription responses by
 // pointer, for subscribers that share one *graphql.Response per event. It
-// relies on gqlgen's executor returning a new *graphql.Response for each
-// response and on nobody changing a response once a transport has it. The
+// relies on each response being a new *graphql.Response, as gqlgen
+// v0.17.98's generated subscription code and the shared live responses
+// are, and on responses staying unchanged once a transport has them. The
 // cache holds each response it keeps, so a pointer is not reused while it
 // is in the cache.
 type encodingCache struct {

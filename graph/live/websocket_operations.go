@@ -23,7 +23,7 @@ type operation struct {
 	// share.
 	shared bool
 	cancel context.CancelFunc
-	// stopped records that the client sent complete or stop; c.mu guards
+	// stopped records that the client sent complete or stop. c.mu guards
 	// it.
 	stopped bool
 }
@@ -76,8 +76,8 @@ func (c *socket) release(op *operation) {
 
 // start parses and validates the operation and runs it on a goroutine of
 // its own. A document that fails to parse or validate ends the operation
-// with an error message; other request errors get a next message with the
-// errors, then complete.
+// with an error message. Other request errors, such as a limit the
+// operation exceeds, get a next message with the errors, then complete.
 func (c *socket) start(op *operation, payload json.RawMessage) {
 	readStart := graphql.Now()
 	ctx := graphql.StartOperationTrace(c.ctx)
@@ -156,7 +156,7 @@ func (c *socket) sendResponse(op *operation, resp *graphql.Response) {
 	_ = c.writeParts(op.next, payload, messageEnd)
 }
 
-// complete tells the client that the server ended the operation.
+// complete sends the complete message of an operation the server ended.
 func (c *socket) complete(op *operation) {
 	_ = c.writeParts([]byte(`{"id":`), op.quotedID, []byte(`,"type":"complete"}`))
 }
