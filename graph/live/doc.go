@@ -11,7 +11,11 @@
 // buffer; one that falls behind is ended with ErrSlowSubscriber and never
 // delays the others. A subscription that would open an upstream socket
 // beyond the limits per credentials or in all fails with a *LimitError, as
-// does a websocket operation beyond Sockets' limit per connection.
+// does a websocket operation beyond Transport's limit per connection.
+//
+// Transport serves GraphQL over websockets, on graphql-transport-ws and the
+// legacy graphql-ws protocol, with one reading goroutine per connection and
+// one per running operation.
 //
 // Webhooks receives trigger callbacks at /webhooks/cognism/{id} and
 // publishes their events to the subscribers of that trigger id.
