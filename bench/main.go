@@ -62,7 +62,7 @@ func parseOptions(args []string) (options, error) {
 	runs := fs.Int("runs", 30, "timed runs of each query")
 	latency := fs.Duration("latency", 20*time.Millisecond, "latency the sandbox adds to every request")
 	scale := fs.Float64("scale", 1, "sandbox dataset scale (1: 500 companies, 50,000 events)")
-	concurrency := fs.String("concurrency", "8,64", "comma-separated per-loader upstream concurrency bounds to time")
+	concurrency := fs.String("concurrency", "8,256", "comma-separated per-loader upstream concurrency bounds to time")
 	names := fs.String("queries", "Q1,Q2,Q3", "comma-separated queries to measure")
 	upstreams := fs.String("upstreams", "sandbox,replay", "comma-separated upstreams to time: sandbox, replay")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the latency runs to this file")
@@ -82,7 +82,7 @@ func parseOptions(args []string) (options, error) {
 	for _, part := range strings.Split(*concurrency, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(part))
 		if err != nil || n < 1 {
-			return options{}, fmt.Errorf("invalid -concurrency %q: expected positive integers such as 8,64", *concurrency)
+			return options{}, fmt.Errorf("invalid -concurrency %q: expected positive integers such as 8,256", *concurrency)
 		}
 		opts.concurrency = append(opts.concurrency, n)
 	}

@@ -204,19 +204,19 @@ func setHeaderIfPresent(h http.Header, key, value string) {
 	}
 }
 
-// do sends a call under the retry policy and returns the 2xx response,
-// whose body the caller closes. When the context ends, do returns its error
-// at once, whatever the last attempt returned.
-func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
+// do sends a call under the retry policy and returns the body of its 2xx
+// response. A body cut short by the network counts as a failed attempt.
+// When the context ends, do returns its error at once, whatever the last
+// attempt returned.
+func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
-		req, err := c.newRequest(ctx, cl)
+		body, apiErr, transportErr, err := c.attempt(ctx, cl)
 		if err != nil {
 			return nil, err
 		}
-		resp, apiErr, transportErr := c.send(req)
 		if apiErr == nil && transportErr == nil {
-			return resp, nil
+			return body, nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
@@ -240,6 +240,48 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 		}
 		waited += delay
 	}
+}
+
+// attempt sends a call once and returns the body of a 2xx response, the
+// *APIError of any other response, or the transport error of a call that
+// got no response or whose body was cut short. err is a failure that no
+// retry can fix.
+func (c *Client) attempt(ctx context.Context, cl call) (body []byte, apiErr *APIError, transportErr, err error) {
+	req, err := c.newRequest(ctx, cl)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	resp, apiErr, transportErr := c.send(req)
+	if apiErr != nil || transportErr != nil {
+		return nil, apiErr, transportErr, nil
+	}
+	defer resp.Body.Close()
+
+	body, err = readBody(cl, resp.Body)
+	var tooLarge *DecodeError
+	if errors.As(err, &tooLarge) {
+		return nil, nil, nil, err
+	}
+	if err != nil {
+		return nil, nil, err, nil
+	}
+	return body, nil, nil, nil
+}
+
+// readBody reads a success body of at most maxBody bytes, or returns a
+// *DecodeError for a larger one.
+func readBody(cl call, body io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(body, maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxBody {
+		return nil, &DecodeError{
+			Endpoint: cl.endpoint.String(),
+			Err:      fmt.Errorf("body is larger than %d MiB", maxBody>>20),
+		}
+	}
+	return data, nil
 }
 
 // send makes one attempt and returns the 2xx response, the *APIError of
@@ -273,18 +315,8 @@ func (c *Client) finalError(cl call, attempts int, err error) error {
 // getJSON sends a call and decodes its JSON body into out; a nil out
 // discards the body.
 func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
-	resp, err := c.do(ctx, cl)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-
-	if out == nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
-		return nil
-	}
-	data, err := c.readBody(ctx, cl, resp.Body)
-	if err != nil {
+	data, err := c.do(ctx, cl)
+	if err != nil || out == nil {
 		return err
 	}
 	if err := json.Unmarshal(data, out); err != nil {
@@ -295,38 +327,9 @@ func (c *Client) getJSON(ctx context.Context, cl call, out any) error {
 
 // getText sends a call and returns its body as text.
 func (c *Client) getText(ctx context.Context, cl call) (string, error) {
-	resp, err := c.do(ctx, cl)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-
-	data, err := c.readBody(ctx, cl, resp.Body)
+	data, err := c.do(ctx, cl)
 	if err != nil {
 		return "", err
 	}
 	return string(data), nil
-}
-
-// readBody reads a success body of at most maxBody bytes. A read cut short
-// by the context returns the context's error, and one cut short by the
-// network, such as by http.Client.Timeout, a *TransportError.
-//
-// TODO: a body cut short is not retried, because do returns once the
-// status line arrives.
-func (c *Client) readBody(ctx context.Context, cl call, body io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(body, maxBody+1))
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, newTransportError(cl.endpoint, c.baseURL.Host, 1, err)
-	}
-	if len(data) > maxBody {
-		return nil, &DecodeError{
-			Endpoint: cl.endpoint.String(),
-			Err:      fmt.Errorf("body is larger than %d MiB", maxBody>>20),
-		}
-	}
-	return data, nil
 }

@@ -185,6 +185,38 @@ func dropFirst(t *testing.T, count *atomic.Int32) http.HandlerFunc {
 	}
 }
 
+// cutFirstBody sends the first response's headers and half its body, then
+// drops the connection, and serves the rest normally.
+func cutFirstBody(t *testing.T, count *atomic.Int32) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if count.Add(1) > 1 {
+			_, _ = io.WriteString(w, "[]")
+			return
+		}
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n[{\"id\": ")
+		_ = buf.Flush()
+	}
+}
+
+func TestRetryBodyCutShort(t *testing.T) {
+	t.Parallel()
+
+	var count atomic.Int32
+	c := newTestClient(t, cutFirstBody(t, &count))
+	if _, err := c.EventStream(context.Background(), EventStreamOptions{}); err != nil {
+		t.Fatalf("EventStream: %v", err)
+	}
+	if got := count.Load(); got != 2 {
+		t.Errorf("server saw %d requests, want 2", got)
+	}
+}
+
 func TestRetryConnectionErrors(t *testing.T) {
 	t.Parallel()
 
