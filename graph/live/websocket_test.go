@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/cognism/graphql-gateway/graph"
 	"github.com/cognism/graphql-gateway/graph/live"
 )
@@ -142,5 +144,42 @@ func TestSocketOverLimitQueryGetsNextThenComplete(t *testing.T) {
 				t.Errorf("second message = %s %q, want complete q", got.Type, got.ID)
 			}
 		})
+	}
+}
+
+func TestHubCloseEndsSocketSubscriptions(t *testing.T) {
+	g := startGateway(t, options{})
+	var clients []*wsClient
+	for _, protocol := range []string{live.ProtocolTransportWS, live.ProtocolLegacyWS} {
+		c := dial(t, g, protocol, nil)
+		c.init(nil)
+		c.subscribe("1", liveQuery, orgFilter("Shutdown "+protocol))
+		clients = append(clients, c)
+	}
+	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
+
+	g.hub.Close()
+	for _, c := range clients {
+		msg := c.readType()
+		if msg.Type != "next" && msg.Type != "data" {
+			t.Fatalf("%s: first message = %s %s, want next or data", c.protocol, msg.Type, msg.Payload)
+		}
+		p := decodePayload(t, msg.Payload)
+		if len(p.Errors) == 0 || p.Errors[0].Extensions["code"] != graph.CodeShuttingDown {
+			t.Errorf("%s: payload %s, want an error with code %s", c.protocol, msg.Payload, graph.CodeShuttingDown)
+		}
+		if got := c.readType(); got.Type != "complete" || got.ID != "1" {
+			t.Errorf("%s: second message = %s %q, want complete 1", c.protocol, got.Type, got.ID)
+		}
+	}
+}
+
+func TestLegacyConnectionTerminateClosesNormally(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolLegacyWS, nil)
+	c.init(nil)
+	c.send(map[string]any{"type": "connection_terminate"})
+	if got := c.closeCode(); got != websocket.CloseNormalClosure {
+		t.Errorf("close code = %d, want %d", got, websocket.CloseNormalClosure)
 	}
 }
