@@ -92,7 +92,7 @@ var errForbidden = errors.New("Forbidden: the access token or secret key was rej
 // default account applies only when neither sends a credential. A value
 // that is not a string, or a secret key without an access token, closes
 // the socket with 4403.
-func socketInit(cfg *Config, check *live.CredentialCheck) func(context.Context, map[string]any) (context.Context, error) {
+func socketInit(cfg *Config, check *live.CredentialCheck) live.InitFunc {
 	return func(ctx context.Context, payload map[string]any) (context.Context, error) {
 		creds, ok, err := initCredentials(payload)
 		if err != nil {

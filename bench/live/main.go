@@ -361,7 +361,8 @@ func profileClientCPU(n, perConn int) (func(), error) {
 	if profileDir == "" {
 		return func() {}, nil
 	}
-	file, err := os.Create(filepath.Join(profileDir, fmt.Sprintf("client-cpu-%d-%d.pb.gz", n, perConn)))
+	name := fmt.Sprintf("client-cpu-%d-%d.pb.gz", n, perConn)
+	file, err := os.Create(filepath.Join(profileDir, name))
 	if err != nil {
 		return nil, err
 	}
@@ -620,7 +621,9 @@ func deliver(base string, subs []*subscriber, events int) ([]time.Duration, int)
 // goroutine or timer per subscriber on each event. The readers timed the
 // receipts on arrival, so the order they are taken in does not change
 // them.
-func collect(subs []*subscriber, id string, sent time.Time, latencies []time.Duration) []time.Duration {
+func collect(
+	subs []*subscriber, id string, sent time.Time, latencies []time.Duration,
+) []time.Duration {
 	timeout := time.NewTimer(time.Until(sent.Add(10 * time.Second)))
 	defer timeout.Stop()
 	for _, s := range subs {

@@ -33,16 +33,18 @@ const (
 // DefaultSocketReadLimit is the default maximum size of one client message.
 const DefaultSocketReadLimit = 1 << 20
 
+// InitFunc checks the payload of connection_init, which is nil when the
+// client sent none, and returns the context that the connection's
+// operations run on, derived from ctx. An error closes the socket with
+// CloseForbidden and the error's text as the reason.
+type InitFunc func(ctx context.Context, payload map[string]any) (context.Context, error)
+
 // SocketConfig configures Transport. Zero durations take the defaults named
 // on each.
 type SocketConfig struct {
 	Origins OriginPolicy
-	// Init checks the payload of connection_init, which is nil when the
-	// client sent none, and returns the context that the connection's
-	// operations run on, derived from ctx. An error closes the socket with
-	// CloseForbidden and the error's text as the reason. Nil accepts every
-	// connection.
-	Init func(ctx context.Context, payload map[string]any) (context.Context, error)
+	// Init checks each connection_init. Nil accepts every connection.
+	Init InitFunc
 	// ReadLimit is the maximum size of one client message. A larger one
 	// closes the socket with 1009. Default DefaultSocketReadLimit.
 	ReadLimit int64

@@ -36,7 +36,8 @@ func TestEncodingCacheSeparatesResponses(t *testing.T) {
 	// Each response is encoded twice, so a slot taken by the other
 	// response is caught too.
 	for range 2 {
-		for resp, want := range map[*graphql.Response]string{a: `{"data":{"n":1}}`, b: `{"data":{"n":2}}`} {
+		wants := map[*graphql.Response]string{a: `{"data":{"n":1}}`, b: `{"data":{"n":2}}`}
+		for resp, want := range wants {
 			got, err := cache.encode(resp, true)
 			if err != nil {
 				t.Fatal(err)
@@ -57,7 +58,8 @@ func TestEncodingCacheSkipsUnsharedAndLarge(t *testing.T) {
 		t.Error("an unshared response was cached")
 	}
 
-	large := &graphql.Response{Data: json.RawMessage(`"` + string(bytes.Repeat([]byte("x"), maxCachedEncoding)) + `"`)}
+	text := bytes.Repeat([]byte("x"), maxCachedEncoding)
+	large := &graphql.Response{Data: json.RawMessage(`"` + string(text) + `"`)}
 	first, _ = cache.encode(large, true)
 	second, _ = cache.encode(large, true)
 	if &first[0] == &second[0] {
