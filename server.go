@@ -173,6 +173,10 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		upstreamTimeout:     *timeout,
 		newsSources:         splitList(getenv("NEWS_SOURCES")),
 	}
+	if cfg.credentials.AccessToken == "" && cfg.credentials.SecretKey != "" {
+		return config{}, errors.New("COGNISM_SECRET_KEY is set without COGNISM_ACCESS_TOKEN: " +
+			"set both, or neither so that requests send their own X-API-AccessToken and X-API-SecretKey")
+	}
 	return cfg, nil
 }
 
@@ -330,10 +334,10 @@ func gatewayConfig(cfg config, up upstream, logger *slog.Logger) (graph.Config, 
 // sandbox mode, the sandbox.
 func routes(up upstream, gql http.Handler) *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.Handle("/{$}", graph.GraphiQLHandler("/query"))
-	mux.Handle(graphiql.Prefix, graphiql.Handler())
+	mux.Handle("GET /{$}", graph.GraphiQLHandler("/query"))
+	mux.Handle("GET "+graphiql.Prefix, graphiql.Handler())
 	mux.Handle("/query", gql)
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})

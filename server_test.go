@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +100,7 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		"max calls -2":   {"MAX_UPSTREAM_CALLS": "-2"},
 		"max calls text": {"MAX_UPSTREAM_CALLS": "many"},
 		"timeout":        {"UPSTREAM_TIMEOUT": "soon"},
+		"secret alone":   {"COGNISM_SECRET_KEY": "secret"},
 	}
 	for name, env := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -115,5 +119,34 @@ func TestUnknownCommandIsUsageError(t *testing.T) {
 		if !errors.As(err, &usageErr) {
 			t.Errorf("run(%q) = %v, want a usage error", args, err)
 		}
+	}
+}
+
+func TestGraphiQLRouteServesGetOnly(t *testing.T) {
+	srv := httptest.NewServer(routes(upstream{}, http.NotFoundHandler()))
+	defer srv.Close()
+
+	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+		req, err := http.NewRequest(method, srv.URL+"/", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s / = %d, want 405", method, resp.StatusCode)
+		}
+	}
+
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET / = %d, want 200", resp.StatusCode)
 	}
 }

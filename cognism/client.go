@@ -56,7 +56,8 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sets the HTTP client used for every call.
+// WithHTTPClient sets the HTTP client used for every call. The client uses
+// a copy that follows no redirects.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) { c.httpClient = hc }
 }
@@ -101,7 +102,17 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	for _, opt := range opts {
 		opt(c)
 	}
+	c.httpClient = withoutRedirects(c.httpClient)
 	return c, nil
+}
+
+// withoutRedirects returns a copy of hc that returns a redirect response
+// instead of following it. A redirect would carry the credential headers
+// and query parameters to whatever host it names, and the API has none.
+func withoutRedirects(hc *http.Client) *http.Client {
+	out := *hc
+	out.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &out
 }
 
 // BaseURL returns the API base URL the client calls.

@@ -513,3 +513,28 @@ func TestReadBodyRejectsOversizedBody(t *testing.T) {
 		t.Errorf("error %q does not state the limit", err)
 	}
 }
+
+func TestRedirectIsNotFollowed(t *testing.T) {
+	t.Parallel()
+
+	var leaked atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Add(1)
+	}))
+	t.Cleanup(elsewhere.Close)
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/collect", http.StatusFound)
+	})
+
+	_, err := c.CompanyByName(context.Background(), "IBM")
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound {
+		t.Fatalf("CompanyByName error = %v, want an *APIError with status 302", err)
+	}
+	if !strings.Contains(apiErr.Message, "redirect") {
+		t.Errorf("message %q does not say the request was redirected", apiErr.Message)
+	}
+	if n := leaked.Load(); n != 0 {
+		t.Errorf("the redirect target received %d requests, want none", n)
+	}
+}

@@ -185,6 +185,10 @@ func CheckResponse(resp *http.Response) error {
 	} else {
 		apiErr.Message = strings.TrimSpace(string(body))
 	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		apiErr.Message = "the API redirected the request, and redirects are not followed " +
+			"because they would send the credentials elsewhere; check the base URL"
+	}
 
 	// A server may echo a credential back, as in "unknown token tok-123",
 	// so credentials go before the text is cut short.

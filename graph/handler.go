@@ -44,7 +44,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	srv.SetParserTokenLimit(DefaultParserTokens)
 	srv.Use(documentCheck{maxFields: c.MaxFields, tokens: DefaultParserTokens})
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.FixedComplexityLimit(c.ComplexityLimit))
+	srv.Use(complexityLimit{extension.FixedComplexityLimit(c.ComplexityLimit)})
 	srv.Use(depthLimit{max: c.MaxDepth})
 	srv.SetErrorPresenter(errorPresenter(c.Logger))
 	srv.SetRecoverFunc(recoverFunc(c))

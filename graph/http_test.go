@@ -222,7 +222,23 @@ func TestComplexityLimitCountsPageSizes(t *testing.T) {
 	resp := g.do(`{ events(first: 200) { nodes { company { events(first: 200) { nodes { id type } } } } } }`, nil, nil)
 
 	if resp.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
-		t.Errorf("code = %q, want COMPLEXITY_LIMIT_EXCEEDED (errors %+v)", resp.code(), resp.Errors)
+		t.Fatalf("code = %q, want COMPLEXITY_LIMIT_EXCEEDED (errors %+v)", resp.code(), resp.Errors)
+	}
+	if msg := resp.Errors[0].Message; !strings.Contains(msg, "smaller first") {
+		t.Errorf("message %q does not say how to shrink the operation", msg)
+	}
+}
+
+func TestOversizedFirstGetsRangeError(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`{ events(first: 100000) { nodes { id } } }`, nil, nil)
+
+	if resp.code() != graph.CodeBadUserInput {
+		t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeBadUserInput, resp.Errors)
+	}
+	if msg := resp.Errors[0].Message; !strings.Contains(msg, "use 1 to 200") {
+		t.Errorf("message %q does not give the range of first", msg)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -51,6 +52,12 @@ type documentCheck struct {
 // gigabytes.
 const MaxRepeatedName = 30
 
+// MaxIntrospections caps the __schema and __type fields of one operation.
+// Introspection escapes the complexity limit, and each copy of the schema
+// under its own alias costs kilobytes, so hundreds of aliases cost
+// gigabytes.
+const MaxIntrospections = 5
+
 // MaxErrors caps the errors one response carries. One more error counts
 // those left out.
 const MaxErrors = 50
@@ -88,6 +95,12 @@ func (c documentCheck) MutateOperationParameters(ctx context.Context, params *gr
 			return codedErrorf(CodeQueryTooLarge,
 				"response name %s occurs more than %d times in one selection set, the maximum. "+
 					"Select each field once or under distinct aliases", truncateInput(name), MaxRepeatedName)
+		}
+		walk.budget = c.maxFields
+		if n := walk.introspections(op.SelectionSet); n > MaxIntrospections {
+			return codedErrorf(CodeQueryTooLarge,
+				"operation selects __schema or __type %d times, more than %d, the maximum. "+
+					"Introspect the schema once per operation", n, MaxIntrospections)
 		}
 	}
 
@@ -269,6 +282,18 @@ func (w *fragmentWalk) collect(set ast.SelectionSet, visit func(*ast.Field)) {
 	}
 }
 
+// introspections counts the __schema and __type fields of set, fragments
+// expanded.
+func (w *fragmentWalk) introspections(set ast.SelectionSet) int {
+	n := 0
+	w.collect(set, func(f *ast.Field) {
+		if f.Name == "__schema" || f.Name == "__type" {
+			n++
+		}
+	})
+	return n
+}
+
 // levels returns the deepest field nesting of set, introspection fields
 // not counted.
 func (w *fragmentWalk) levels(set ast.SelectionSet) int {
@@ -337,12 +362,30 @@ func (d depthLimit) MutateOperationContext(_ context.Context, op *graphql.Operat
 	return err
 }
 
+// complexityLimit is gqlgen's complexity limit with advice in its error.
+type complexityLimit struct {
+	*extension.ComplexityLimit
+}
+
+// MutateOperationContext rejects an operation over the limit and explains how
+// to shrink it.
+func (c complexityLimit) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	err := c.ComplexityLimit.MutateOperationContext(ctx, op)
+	if err != nil {
+		err.Message += "; a list counts its fields once per item it may return, " +
+			"so request fewer items with a smaller first, or nest fewer lists"
+	}
+	return err
+}
+
 // times returns the complexity of a list of n items of child complexity,
-// with n from first or its schema default.
+// with n from first or its schema default. A first above MaxPageSize
+// counts as MaxPageSize, so that the resolver rejects it with the range to
+// use rather than the complexity limit rejecting the whole operation.
 func times(child int, first *int, def int) int {
 	n := def
 	if first != nil && *first > 0 {
-		n = *first
+		n = min(*first, MaxPageSize)
 	}
 	return 1 + child*n
 }

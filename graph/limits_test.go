@@ -145,3 +145,35 @@ func TestResponseErrorsAreCapped(t *testing.T) {
 		t.Errorf("last error message %q does not count the 150 omitted", last.Message)
 	}
 }
+
+func TestRepeatedIntrospectionIsRejected(t *testing.T) {
+	g := newGateway(t)
+	var query strings.Builder
+	query.WriteString("{")
+	for i := range 700 {
+		fmt.Fprintf(&query, " a%d: __schema { ...S }", i)
+	}
+	query.WriteString(" } fragment S on __Schema { types { fields { args { name type { name } } type { name } } } }")
+
+	resp := g.do(query.String(), nil, nil)
+
+	if resp.code() != graph.CodeQueryTooLarge {
+		t.Fatalf("errors %+v, want %s", resp.Errors, graph.CodeQueryTooLarge)
+	}
+	if msg := resp.Errors[0].Message; !strings.Contains(msg, fmt.Sprint(graph.MaxIntrospections)) {
+		t.Errorf("message %q does not state the limit", msg)
+	}
+}
+
+func TestIntrospectionWithinLimitRuns(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`{ a: __schema { queryType { name } } b: __type(name: "Company") { name } }`, nil, nil)
+
+	if len(resp.Errors) > 0 {
+		t.Fatalf("introspection within the limit failed: %+v", resp.Errors)
+	}
+	if !strings.Contains(string(resp.Data), `"Company"`) {
+		t.Errorf("data %s lacks the Company type", resp.Data)
+	}
+}

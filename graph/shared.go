@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"net/http"
 
@@ -13,7 +12,7 @@ import (
 )
 
 // maxSharedBody is the largest upstream body a shared GET holds in memory,
-// the cognism client's own limit.
+// the cognism client's own limit, which rejects larger bodies.
 const maxSharedBody = 64 << 20
 
 // ShareConcurrentGets wraps an HTTP transport so that identical GET
@@ -78,12 +77,11 @@ func (t *sharedGets) send(req *http.Request) (*bufferedResponse, error) {
 	}
 	defer resp.Body.Close()
 
+	// A longer body is cut one byte past the limit, so the client sees it
+	// is too large and reports that instead of a network failure.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxSharedBody+1))
 	if err != nil {
 		return nil, err
-	}
-	if len(body) > maxSharedBody {
-		return nil, fmt.Errorf("upstream response body is larger than %d MiB", maxSharedBody>>20)
 	}
 	return &bufferedResponse{resp: resp, body: body}, nil
 }

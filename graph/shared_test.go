@@ -1,7 +1,9 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph"
 )
 
@@ -155,5 +158,35 @@ func TestSharedGetsSurviveCancelledCaller(t *testing.T) {
 
 	if body := <-second; body != "token a" {
 		t.Errorf("the remaining caller got %q, want %q", body, "token a")
+	}
+}
+
+func TestSharedGetsOversizedBodyIsNotRetried(t *testing.T) {
+	var hits atomic.Int32
+	chunk := bytes.Repeat([]byte(" "), 1<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		_, _ = w.Write([]byte("["))
+		for range 65 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte("]"))
+	}))
+	defer srv.Close()
+	client, err := cognism.NewClient(srv.URL,
+		cognism.WithHTTPClient(&http.Client{Transport: graph.ShareConcurrentGets(nil)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = client.CompanyByName(context.Background(), "IBM")
+	var decodeErr *cognism.DecodeError
+	if !errors.As(err, &decodeErr) {
+		t.Errorf("error = %v, want a *cognism.DecodeError saying the body is too large", err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("upstream received %d requests, want 1 with no retry", n)
 	}
 }

@@ -189,3 +189,21 @@ func TestFaultsSkipControlEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCrossOriginControlRequestIsRejected(t *testing.T) {
+	ts := newTestSandbox(t)
+	header := http.Header{"Origin": {"https://page.example"}, "Sec-Fetch-Site": {"cross-site"}}
+
+	resp, body := ts.do(t, "POST", "/_sandbox/faults", `{"errorRate": 1}`, header)
+
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin POST /_sandbox/faults = %d, want 403", resp.StatusCode)
+	}
+	if !strings.Contains(body, "cross-origin") {
+		t.Errorf("body %s does not say the request was cross-origin", body)
+	}
+	_, got := ts.do(t, "GET", "/_sandbox/faults", "", nil)
+	if strings.Contains(got, `"errorRate":1`) {
+		t.Errorf("faults changed by a rejected request: %s", got)
+	}
+}

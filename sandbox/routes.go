@@ -85,7 +85,20 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no endpoint at "+r.URL.Path+"; see /openapi.yaml for the paths served")
 	})
-	return mux
+	return rejectCrossOrigin(mux)
+}
+
+// rejectCrossOrigin refuses POST, PUT and DELETE requests that a browser
+// sends from another origin, so that no web page can set faults, inject
+// events or change trigger subscriptions through a visitor's browser.
+// Clients that are not browsers send no Origin and pass.
+func rejectCrossOrigin(next http.Handler) http.Handler {
+	protection := http.NewCrossOriginProtection()
+	protection.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusForbidden,
+			"cross-origin "+r.Method+" rejected: call the sandbox from a server or from its own origin")
+	}))
+	return protection.Handler(next)
 }
 
 func (s *Server) dispatch(routes []route) http.Handler {

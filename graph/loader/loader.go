@@ -6,10 +6,12 @@
 package loader
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -169,20 +171,31 @@ func runBatch[K comparable, V any](
 	fetch func(context.Context, K) (V, error),
 ) []*dataloader.Result[V] {
 	distinct := make(map[K]*dataloader.Result[V], len(keys))
-	var group errgroup.Group
+	var order []K
 	for _, key := range keys {
-		if _, seen := distinct[key]; seen {
+		if _, seen := distinct[key]; !seen {
+			distinct[key] = &dataloader.Result[V]{}
+			order = append(order, key)
+		}
+	}
+	// Resolvers request keys in the order their goroutines run, which
+	// differs between requests. Sorted, identical concurrent requests start
+	// the same calls first and share them upstream while the bound holds
+	// the rest back.
+	slices.SortFunc(order, func(a, b K) int { return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+
+	// A call takes its slot before its goroutine starts, so calls start in
+	// that order and no goroutine waits for a slot.
+	var group errgroup.Group
+	for _, key := range order {
+		result := distinct[key]
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			result.Error = ctx.Err()
 			continue
 		}
-		result := &dataloader.Result[V]{}
-		distinct[key] = result
 		group.Go(func() error {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				result.Error = ctx.Err()
-				return nil
-			}
 			defer func() { <-sem }()
 			result.Data, result.Error = safeFetch(ctx, key, fetch)
 			return nil

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -25,11 +26,13 @@ type companyAPI struct {
 	inFlight int
 	maxSeen  int
 	delay    time.Duration
+	paths    []string
 }
 
 func (a *companyAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mu.Lock()
 	a.calls++
+	a.paths = append(a.paths, r.URL.Path)
 	a.inFlight++
 	a.maxSeen = max(a.maxSeen, a.inFlight)
 	status := http.StatusOK
@@ -109,6 +112,28 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	}
 	if maxSeen > 3 {
 		t.Errorf("%d calls ran at once, want at most 3", maxSeen)
+	}
+}
+
+func TestBatchCallsRunInKeyOrder(t *testing.T) {
+	api := &companyAPI{}
+	l := newLoaders(t, api, loader.Options{Concurrency: 1, Wait: 50 * time.Millisecond})
+
+	var wg sync.WaitGroup
+	for _, name := range []string{"delta", "alpha", "charlie", "bravo"} {
+		wg.Go(func() {
+			if _, err := l.Companies(context.Background(), name); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+
+	want := []string{"/api/v1/company/alpha", "/api/v1/company/bravo", "/api/v1/company/charlie", "/api/v1/company/delta"}
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	if !slices.Equal(api.paths, want) {
+		t.Errorf("calls ran in the order %v, want %v", api.paths, want)
 	}
 }
 
