@@ -108,6 +108,9 @@ func (c documentCheck) MutateOperationParameters(ctx context.Context, params *gr
 	if op == nil {
 		return missingOperation(doc, params.OperationName)
 	}
+	if err := checkVariables(op, params.Variables); err != nil {
+		return err
+	}
 	if op.Operation == ast.Subscription && isPlainHTTPRequest(ctx) {
 		return codedErrorf(CodeBadRequest, "%s", subscriptionTransportHint)
 	}
