@@ -33,6 +33,9 @@ const (
 	CodeUpstreamError       = "UPSTREAM_ERROR"
 	CodeUpstreamBudget      = "UPSTREAM_BUDGET_EXCEEDED"
 	CodeInternal            = "INTERNAL_SERVER_ERROR"
+	// CodeRequestCancelled marks fields left unresolved because the client
+	// went away; it shows in the operation's log line, not to the client.
+	CodeRequestCancelled = "REQUEST_CANCELLED"
 )
 
 // InputError is an argument the gateway rejects before calling upstream.
@@ -111,8 +114,8 @@ func classify(err error) classification {
 		return classification{CodeUpstreamTimeout, http.StatusGatewayTimeout, "upstream request timed out"}
 	case errors.Is(err, context.Canceled):
 		return classification{
-			CodeUpstreamTimeout, http.StatusGatewayTimeout,
-			"request cancelled before upstream answered",
+			CodeRequestCancelled, statusClientClosedRequest,
+			"request cancelled by the client before upstream answered",
 		}
 	case errors.As(err, &netErr):
 		return classification{CodeUpstreamUnavailable, http.StatusServiceUnavailable, "upstream unreachable"}
@@ -121,6 +124,10 @@ func classify(err error) classification {
 	}
 	return classification{CodeInternal, http.StatusInternalServerError, "internal server error"}
 }
+
+// statusClientClosedRequest is the status logs commonly use for a request
+// its client abandoned; net/http has no name for it.
+const statusClientClosedRequest = 499
 
 // classifyAPIError maps an upstream HTTP status to a code, with a message
 // naming the request's method and API path and the upstream's own message.

@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -139,6 +141,42 @@ func TestHangingUpstreamTimesOut(t *testing.T) {
 
 	if resp.code() != graph.CodeUpstreamTimeout {
 		t.Errorf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeUpstreamTimeout, resp.Errors)
+	}
+}
+
+func TestClientCancellationIsLoggedAsCancelled(t *testing.T) {
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(hanging.Close)
+	logs := &syncBuffer{}
+	g := newGatewayOver(t, hanging.URL, func(c *graph.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.url,
+		strings.NewReader(`{"query": "query Gone { company(name: \"IBM\") { name } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatal("the request finished, want it cancelled by the client")
+	}
+
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), "Gone") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	line := logs.String()
+	if !strings.Contains(line, graph.CodeRequestCancelled) {
+		t.Errorf("log %q lacks %s", line, graph.CodeRequestCancelled)
+	}
+	if strings.Contains(line, graph.CodeUpstreamTimeout) {
+		t.Errorf("log %q blames the upstream for the client leaving", line)
 	}
 }
 
