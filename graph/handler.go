@@ -81,19 +81,18 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 			return
 		}
 		if r.ContentLength > cfg.MaxBodyBytes {
-			writeHTTPError(w, http.StatusRequestEntityTooLarge,
-				fmt.Sprintf("request body is larger than %d bytes", cfg.MaxBodyBytes))
+			writeBodyTooLarge(w, cfg.MaxBodyBytes)
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody && r.Header.Get("Upgrade") == "" {
 			body, err := io.ReadAll(io.LimitReader(r.Body, cfg.MaxBodyBytes+1))
 			if err != nil {
-				writeHTTPError(w, http.StatusBadRequest, "could not read the request body")
+				writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
+					"could not read the request body; send it again")
 				return
 			}
 			if int64(len(body)) > cfg.MaxBodyBytes {
-				writeHTTPError(w, http.StatusRequestEntityTooLarge,
-					fmt.Sprintf("request body is larger than %d bytes", cfg.MaxBodyBytes))
+				writeBodyTooLarge(w, cfg.MaxBodyBytes)
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -278,16 +277,15 @@ func (w *jsonStatusWriter) Unwrap() http.ResponseWriter {
 	return w.ResponseWriter
 }
 
-// writeHTTPError writes a GraphQL-shaped error response for a request that
-// never reached the executor.
-func writeHTTPError(w http.ResponseWriter, status int, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, `{"errors":[{"message":%s}]}`, strconv.Quote(message))
+// writeBodyTooLarge rejects a request body over limit bytes with 413.
+func writeBodyTooLarge(w http.ResponseWriter, limit int64) {
+	writeCodedHTTPError(w, http.StatusRequestEntityTooLarge, CodeQueryTooLarge, fmt.Sprintf(
+		"request body is larger than %d bytes, the maximum; send a shorter document and fewer variables",
+		limit))
 }
 
-// writeCodedHTTPError writes an error response like writeHTTPError, with
-// code in the error's extensions.
+// writeCodedHTTPError writes a GraphQL-shaped error response, with code in
+// the error's extensions, for a request that never reached the executor.
 func writeCodedHTTPError(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -37,6 +37,9 @@ func TestOversizedBodyIsRejected(t *testing.T) {
 	if !strings.Contains(body, "1024 bytes") {
 		t.Errorf("body %q does not state the limit", body)
 	}
+	if !strings.Contains(body, graph.CodeQueryTooLarge) {
+		t.Errorf("body %q lacks the code %s", body, graph.CodeQueryTooLarge)
+	}
 	assertStillServing(t, g)
 }
 
