@@ -170,6 +170,10 @@ func (r *Resolver) newsKey(name string, aboutness *int, sources []string, from, 
 		}
 		key.DateFrom = scalar.NewDate(key.DateTo.Add(-window)).Time
 	}
+	if from != nil && to != nil && key.DateTo.Before(key.DateFrom) {
+		return key, inputErrorf("dateTo", "%s is before dateFrom %s; swap them",
+			key.DateTo.Format(time.DateOnly), key.DateFrom.Format(time.DateOnly))
+	}
 	return key, nil
 }
 

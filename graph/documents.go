@@ -33,8 +33,8 @@ func entitySearchOptions(s model.EntitySearchInput) (cognism.EntitySearchOptions
 		}
 		opts.Aboutness = *s.Aboutness
 	}
-	if s.DateTo.Before(s.DateFrom.Time) {
-		return opts, inputErrorf("search.dateTo", "must not be before search.dateFrom")
+	if err := checkDateRange("search", s.DateFrom.Time, s.DateTo.Time); err != nil {
+		return opts, err
 	}
 	return opts, nil
 }

@@ -300,3 +300,24 @@ func TestRejectedTokenMessageIsReadable(t *testing.T) {
 		t.Errorf("message %q is garbled by redaction", msg)
 	}
 }
+
+func TestReversedDatesAreRejectedInISO(t *testing.T) {
+	g := newGateway(t)
+	cases := map[string]string{
+		"events":       `{ events(filter: {dateFrom: "2024-02-01", dateTo: "2024-01-01"}) { nodes { id } } }`,
+		"company news": `{ company(name: "IBM") { news(dateFrom: "2024-02-01", dateTo: "2024-01-01") { nodes { headline } } } }`,
+	}
+	for name, query := range cases {
+		t.Run(name, func(t *testing.T) {
+			resp := g.do(query, nil, nil)
+
+			if resp.code() != graph.CodeBadUserInput {
+				t.Fatalf("errors %+v, want %s", resp.Errors, graph.CodeBadUserInput)
+			}
+			msg := resp.Errors[0].Message
+			if !strings.Contains(msg, "2024-01-01 is before") || !strings.Contains(msg, "2024-02-01") {
+				t.Errorf("message %q does not give both dates as sent", msg)
+			}
+		})
+	}
+}

@@ -86,6 +86,9 @@ func (r *queryResolver) SearchEvents(ctx context.Context, search model.EventSear
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDateRange("search", scalar.TimeOf(search.DateFrom), scalar.TimeOf(search.DateTo)); err != nil {
+		return nil, err
+	}
 	events, hasNext, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.Event, error) {
 		return r.Client.SearchEvents(ctx, cognism.EventSearch{
 			DateFrom: scalar.TimeOf(search.DateFrom),

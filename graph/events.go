@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/loader"
@@ -75,8 +76,21 @@ func newEventQuery(f *model.EventFilter, argument string, extra ...cognism.Claus
 	if f != nil {
 		q.key.DateFrom = scalar.TimeOf(f.DateFrom)
 		q.key.DateTo = scalar.TimeOf(f.DateTo)
+		if err := checkDateRange(argument, q.key.DateFrom, q.key.DateTo); err != nil {
+			return eventQuery{}, err
+		}
 	}
 	return q, nil
+}
+
+// checkDateRange rejects a dateTo before dateFrom of the input argument,
+// with both dates as the caller sent them. Zero times are unset bounds.
+func checkDateRange(argument string, from, to time.Time) error {
+	if from.IsZero() || to.IsZero() || !to.Before(from) {
+		return nil
+	}
+	return inputErrorf(argument+".dateTo", "%s is before %s.dateFrom %s; swap them",
+		to.Format(time.DateOnly), argument, from.Format(time.DateOnly))
 }
 
 // options returns the stream options of one upstream page.
