@@ -297,18 +297,25 @@ func pickPerson(people []cognism.Person, name string) *model.Person {
 }
 
 // pickByName returns the first item whose nameOf equals name
-// case-insensitively, else the first item. It reports false for no items.
+// case-insensitively, else the first item with a name. Items without a
+// name, such as a null in the upstream list, are never picked, and false
+// means no item was.
 func pickByName[T any](items []T, name string, nameOf func(T) string) (T, bool) {
 	var zero T
-	if len(items) == 0 {
-		return zero, false
-	}
-	for _, item := range items {
-		if strings.EqualFold(nameOf(item), name) {
+	first := -1
+	for i, item := range items {
+		itemName := nameOf(item)
+		if strings.EqualFold(itemName, name) && strings.TrimSpace(itemName) != "" {
 			return item, true
 		}
+		if first < 0 && strings.TrimSpace(itemName) != "" {
+			first = i
+		}
 	}
-	return items[0], true
+	if first < 0 {
+		return zero, false
+	}
+	return items[first], true
 }
 
 // pickUniquePerson returns the one person whose full name matches name,
