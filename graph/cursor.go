@@ -22,10 +22,11 @@ const anchoredPrefix = "cursor:v2:"
 const maxCursorID = 256
 
 // encodeCursor returns the opaque cursor of the item at offset whose id is
-// id. An item without an id gets an offset-only cursor.
+// id. An item with no id, or one longer than maxCursorID, gets an
+// offset-only cursor.
 func encodeCursor(offset int, id string) string {
 	text := cursorPrefix + strconv.Itoa(offset)
-	if id != "" {
+	if id != "" && len(id) <= maxCursorID {
 		text = anchoredPrefix + strconv.Itoa(offset) + ":" + id
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(text))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cognism/graphql-gateway/bench/queries"
 	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/graph"
 )
 
 // injectedAt is the time, in Unix milliseconds, of the last event
@@ -237,5 +238,31 @@ func TestDocumentPagesFollowOneAnother(t *testing.T) {
 	}
 	if strings.Join(got, ",") != strings.Join(uids(whole), ",") {
 		t.Errorf("three pages of 2 = %v, want the first 6 = %v", got, uids(whole))
+	}
+}
+
+func TestBadAnchoredCursorIsBadInput(t *testing.T) {
+	g := newGateway(t)
+	for _, text := range []string{
+		"cursor:v2:5",
+		"cursor:v2:5:",
+		"cursor:v2:x:e1",
+		"cursor:v2:-1:e1",
+		"cursor:v2:9223372036854775807:e1",
+		"cursor:v2:5:" + strings.Repeat("x", 257),
+		"cursor:v3:5:e1",
+	} {
+		cursor := base64.RawURLEncoding.EncodeToString([]byte(text))
+		resp := g.do(pageQuery, map[string]any{"first": 3, "after": cursor}, nil)
+		if resp.code() != graph.CodeBadUserInput {
+			t.Errorf("after %q: code = %q, want %s", text, resp.code(), graph.CodeBadUserInput)
+			continue
+		}
+		if !strings.Contains(resp.Errors[0].Message, "after") {
+			t.Errorf("after %q: message %q does not name the argument", text, resp.Errors[0].Message)
+		}
+		if !strings.Contains(resp.Errors[0].Message, "endCursor") {
+			t.Errorf("after %q: message %q does not say what to pass", text, resp.Errors[0].Message)
+		}
 	}
 }

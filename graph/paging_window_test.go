@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -212,6 +213,21 @@ func TestCursorRoundTrip(t *testing.T) {
 		if next != tc.offset+1 || id != tc.id {
 			t.Errorf("cursor of item %d, id %q decodes to next %d, id %q", tc.offset, tc.id, next, id)
 		}
+	}
+}
+
+func TestCursorOfLongIDStoresOffset(t *testing.T) {
+	long := strings.Repeat("x", maxCursorID+1)
+	cursor := encodeCursor(9, long)
+	next, id, err := decodeCursor(&cursor)
+	if err != nil {
+		t.Fatalf("cursor of an id of %d bytes: %v", len(long), err)
+	}
+	if next != 10 {
+		t.Errorf("next offset = %d, want 10", next)
+	}
+	if id != "" {
+		t.Errorf("id = %q, want none", id)
 	}
 }
 
