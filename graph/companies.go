@@ -181,7 +181,7 @@ func (r *Resolver) newsKey(name string, aboutness *int, sources []string, from, 
 // documents loader.
 func (r *Resolver) documentsConnection(ctx context.Context, key loader.DocumentsKey, w window) (*model.DocumentConnection, error) {
 	loaders := r.loaders(ctx)
-	docs, hasNext, err := fetchWindow(w, maxEntityCount, func(p upstreamPage) ([]cognism.Document, error) {
+	fetch := func(p upstreamPage) ([]cognism.Document, error) {
 		k := key
 		k.Page, k.Count = p.page, p.count
 		report, err := loaders.Documents(ctx, k)
@@ -189,11 +189,12 @@ func (r *Resolver) documentsConnection(ctx context.Context, key loader.Documents
 			return nil, err
 		}
 		return reportDocuments(report), nil
-	})
+	}
+	page, err := fetchWindow(w, maxEntityCount, documentID, fetch)
 	if err != nil {
 		return nil, err
 	}
-	return documentConnection(w, docs, hasNext), nil
+	return documentConnection(page), nil
 }
 
 // maxEntityCount is the largest page the gateway requests from the entity

@@ -65,18 +65,19 @@ func (r *queryResolver) DocumentsByEntity(ctx context.Context, search model.Enti
 	if err != nil {
 		return nil, err
 	}
-	docs, hasNext, err := fetchWindow(w, maxEntityCount, func(p upstreamPage) ([]cognism.Document, error) {
+	fetch := func(p upstreamPage) ([]cognism.Document, error) {
 		opts.Page, opts.Count = p.page, p.count
 		report, err := r.Client.SearchEntities(ctx, opts)
 		if err != nil {
 			return nil, err
 		}
 		return reportDocuments(report), nil
-	})
+	}
+	page, err := fetchWindow(w, maxEntityCount, documentID, fetch)
 	if err != nil {
 		return nil, err
 	}
-	return documentConnection(w, docs, hasNext), nil
+	return documentConnection(page), nil
 }
 
 // Speaker is the resolver for the speaker field.

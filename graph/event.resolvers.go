@@ -64,13 +64,14 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	if err != nil {
 		return nil, err
 	}
-	events, hasNext, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.Event, error) {
+	fetch := func(p upstreamPage) ([]cognism.Event, error) {
 		return r.Client.EventStream(ctx, q.options(p))
-	})
+	}
+	page, err := fetchWindow(w, cognism.MaxEventCount, eventID, fetch)
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(w, events, hasNext), nil
+	return eventConnection(page), nil
 }
 
 // SearchEvents is the resolver for the searchEvents field.
@@ -89,7 +90,7 @@ func (r *queryResolver) SearchEvents(ctx context.Context, search model.EventSear
 	if err := checkDateRange("search", scalar.TimeOf(search.DateFrom), scalar.TimeOf(search.DateTo)); err != nil {
 		return nil, err
 	}
-	events, hasNext, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.Event, error) {
+	fetch := func(p upstreamPage) ([]cognism.Event, error) {
 		return r.Client.SearchEvents(ctx, cognism.EventSearch{
 			DateFrom: scalar.TimeOf(search.DateFrom),
 			DateTo:   scalar.TimeOf(search.DateTo),
@@ -97,11 +98,12 @@ func (r *queryResolver) SearchEvents(ctx context.Context, search model.EventSear
 			Count:    p.count,
 			Pipeline: stages,
 		})
-	})
+	}
+	page, err := fetchWindow(w, cognism.MaxEventCount, eventID, fetch)
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(w, events, hasNext), nil
+	return eventConnection(page), nil
 }
 
 // EventsCSV is the resolver for the eventsCsv field.

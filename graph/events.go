@@ -107,41 +107,48 @@ func (q eventQuery) options(p upstreamPage) cognism.EventStreamOptions {
 // eventsConnection pages the query through the request's events loader.
 func (r *Resolver) eventsConnection(ctx context.Context, q eventQuery, w window) (*model.EventConnection, error) {
 	loaders := r.loaders(ctx)
-	events, hasNext, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.Event, error) {
+	fetch := func(p upstreamPage) ([]cognism.Event, error) {
 		key := q.key
 		key.Page, key.Count = p.page, p.count
 		return loaders.Events(ctx, key)
-	})
+	}
+	page, err := fetchWindow(w, cognism.MaxEventCount, eventID, fetch)
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(w, events, hasNext), nil
+	return eventConnection(page), nil
 }
 
 // eventsCSV returns the CSV export of the window. When the window is one
-// whole upstream page, the text passes through as it is. Otherwise the
-// pages are parsed, cut to the window and rendered again.
+// whole upstream page and its cursor stores no event id, the text passes
+// through as it is. Otherwise the pages are parsed, cut to the window,
+// which starts after the cursor's event as fetchWindow finds it, and
+// rendered again.
 func (r *Resolver) eventsCSV(ctx context.Context, q eventQuery, w window) (string, error) {
-	if w.offset%w.first == 0 {
+	if w.anchor == "" && w.offset%w.first == 0 {
 		opts := q.options(upstreamPage{page: w.offset / w.first, count: w.first})
 		return r.Client.EventsCSVText(ctx, opts)
 	}
 
 	var header *cognism.EventsCSV
-	rows, _, err := fetchWindow(w, cognism.MaxEventCount, func(p upstreamPage) ([]cognism.EventsCSVRow, error) {
+	fetch := func(p upstreamPage) ([]cognism.EventsCSVRow, error) {
 		parsed, err := r.Client.EventsCSV(ctx, q.options(p))
 		if err != nil {
 			return nil, err
 		}
 		header = parsed
 		return parsed.Rows, nil
-	})
+	}
+	page, err := fetchWindow(w, cognism.MaxEventCount, csvRowID, fetch)
 	if err != nil {
 		return "", err
 	}
-	out := cognism.EventsCSV{Rule: header.Rule, Rows: rows}
+	out := cognism.EventsCSV{Rule: header.Rule, Rows: page.items}
 	return out.String(), nil
 }
+
+// csvRowID returns the id of the event of a CSV row.
+func csvRowID(row cognism.EventsCSVRow) string { return row.EventID }
 
 // pipelineStages checks the GraphQL pipeline and converts it to upstream
 // stages.
