@@ -345,6 +345,30 @@ func TestSearchEventsPipeline(t *testing.T) {
 	}
 }
 
+func TestSearchEventsComparesISODates(t *testing.T) {
+	g := newGateway(t)
+	var data struct {
+		SearchEvents struct {
+			Nodes []struct{ Date string }
+		}
+	}
+	g.query(`{
+		searchEvents(first: 20, search: {
+			dateFrom: "2015-01-01", dateTo: "2026-12-31",
+			pipeline: [{name: "date", operator: GTE, values: ["2024-06-01"]}]
+		}) { nodes { date } }
+	}`, nil, &data)
+
+	if len(data.SearchEvents.Nodes) == 0 {
+		t.Fatal("no event on or after 2024-06-01")
+	}
+	for _, e := range data.SearchEvents.Nodes {
+		if e.Date < "2024-06-01" {
+			t.Errorf("event of %s passed date GTE 2024-06-01", e.Date)
+		}
+	}
+}
+
 func TestEventsCsv(t *testing.T) {
 	g := newGateway(t)
 	var data struct{ EventsCsv string }

@@ -159,14 +159,41 @@ func pipelineStages(stages []model.PipelineStageInput) ([]cognism.PipelineStage,
 			return nil, inputErrorf(fmt.Sprintf("search.pipeline[%d].name", i),
 				"%.60q is not an event field path such as type or employee.title", s.Name)
 		}
+		values := list(s.Values)
+		if isComparison(s.Operator) {
+			values = upstreamDates(values)
+		}
 		out = append(out, cognism.PipelineStage{
 			Name:     s.Name,
 			Operator: cognism.PipelineOperator(strings.ToLower(string(s.Operator))),
-			Values:   list(s.Values),
+			Values:   values,
 			Phase:    "match",
 		})
 	}
 	return out, nil
+}
+
+// isComparison reports the operators that order values.
+func isComparison(op model.PipelineOperator) bool {
+	switch op {
+	case model.PipelineOperatorGt, model.PipelineOperatorGte, model.PipelineOperatorLt, model.PipelineOperatorLte:
+		return true
+	}
+	return false
+}
+
+// upstreamDates writes ISO 8601 dates among values in the upstream's
+// dd.MM.yyyy form, which its comparisons read, so that callers may compare
+// dates as they write them everywhere else. Other values stay as they are.
+func upstreamDates(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = v
+		if day, err := time.Parse(time.DateOnly, strings.TrimSpace(v)); err == nil {
+			out[i] = day.Format("02.01.2006")
+		}
+	}
+	return out
 }
 
 // isEventPath reports whether name is a dotted event field path, as the

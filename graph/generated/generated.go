@@ -2122,7 +2122,7 @@ enum PipelineOperator {
   NIN
   "Contains the first value, case-insensitively."
   CONTAINS
-  "Greater than the first value (numbers and dd.MM.yyyy dates)."
+  "Greater than the first value (numbers, and dates as YYYY-MM-DD or dd.MM.yyyy)."
   GT
   "Greater than or equal to the first value."
   GTE

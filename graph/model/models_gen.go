@@ -590,7 +590,7 @@ const (
 	PipelineOperatorNin PipelineOperator = "NIN"
 	// Contains the first value, case-insensitively.
 	PipelineOperatorContains PipelineOperator = "CONTAINS"
-	// Greater than the first value (numbers and dd.MM.yyyy dates).
+	// Greater than the first value (numbers, and dates as YYYY-MM-DD or dd.MM.yyyy).
 	PipelineOperatorGt PipelineOperator = "GT"
 	// Greater than or equal to the first value.
 	PipelineOperatorGte PipelineOperator = "GTE"
