@@ -46,6 +46,27 @@ func TestCompanyByNameEscapedCharacters(t *testing.T) {
 	}
 }
 
+func TestCompanyByNameOfSlashesIsEmpty(t *testing.T) {
+	ts := newTestSandbox(t)
+	// The OpenAPI validator of the test client cannot route a name of
+	// escaped slashes, so this client sends without it.
+	client, err := cognism.NewClient(ts.http.URL,
+		cognism.WithDefaultCredentials(cognism.Credentials{AccessToken: DefaultAccessToken, SecretKey: DefaultSecretKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"/", "//"} {
+		got, err := client.CompanyByName(ctx, name)
+		if err != nil {
+			t.Errorf("CompanyByName(%q): %v, want an empty result", name, err)
+			continue
+		}
+		if len(got) != 0 {
+			t.Errorf("CompanyByName(%q) returned %d companies, want none", name, len(got))
+		}
+	}
+}
+
 func TestCompanyByNameNoMatchIsEmpty(t *testing.T) {
 	ts := newTestSandbox(t)
 	got, err := ts.client.CompanyByName(ctx, "No Such Company Anywhere")

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	json "github.com/goccy/go-json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -39,7 +40,7 @@ func (rt route) template() string {
 
 func (s *Server) routeTable() []route {
 	return []route{
-		{"GET", "/api/v1/company/{name}", "companies", authHeader, s.handleCompany},
+		{"GET", companyPattern, "companies", authHeader, s.handleCompany},
 		{"GET", "/api/v1/person", "people", authHeader, s.handlePersonSearch},
 		{"GET", "/api/v1/person/enrich", "people", authHeader, s.handlePersonEnrich},
 		{"GET", "/api/v1/events/stream", "events", authHeader, s.handleEventStream},
@@ -66,6 +67,25 @@ func (s *Server) routeTable() []route {
 	}
 }
 
+// companyPattern is the route of the company endpoint.
+const companyPattern = "/api/v1/company/{name}"
+
+// slashOnlyCompanyName returns the name of a company request whose name is
+// made of escaped slashes only, such as /api/v1/company/%2F. ServeMux
+// matches the unescaped path, which ends in a slash, so such a request
+// misses the company route.
+func slashOnlyCompanyName(r *http.Request) (string, bool) {
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/v1/company/")
+	if !ok || rest == "" || strings.Contains(rest, "/") {
+		return "", false
+	}
+	name, err := url.PathUnescape(rest)
+	if err != nil || strings.Trim(name, "/") != "" {
+		return "", false
+	}
+	return name, true
+}
+
 // routes builds the handler. Each path gets one mux entry that picks the
 // route by method, so that a wrong method gets a JSON 405 like every other
 // error.
@@ -82,7 +102,13 @@ func (s *Server) routes() http.Handler {
 	for _, pattern := range order {
 		mux.Handle(pattern, s.dispatch(byPattern[pattern]))
 	}
+	company := s.dispatch(byPattern[companyPattern])
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if name, ok := slashOnlyCompanyName(r); ok {
+			r.SetPathValue("name", name)
+			company.ServeHTTP(w, r)
+			return
+		}
 		writeError(w, http.StatusNotFound, "no endpoint at "+r.URL.Path+"; see /openapi.yaml for the paths served")
 	})
 	return rejectCrossOrigin(mux)
