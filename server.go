@@ -109,6 +109,11 @@ var sandboxNewsSources = []string{
 // loadConfig reads flags, which win, and environment variables.
 func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs := flag.NewFlagSet("graphql-gateway", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), strings.Replace(usage, "Run graphql-gateway -h for the flags.\n", "", 1))
+		fmt.Fprintln(fs.Output(), "flags:")
+		fs.PrintDefaults()
+	}
 	addr := fs.String("addr", envOr(getenv, "ADDR", ":8080"), "listen address (env ADDR)")
 	concurrency := fs.Int("upstream-concurrency", loader.DefaultConcurrency,
 		"upstream calls each per-request loader runs at a time (env UPSTREAM_CONCURRENCY)")
