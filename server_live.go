@@ -83,6 +83,10 @@ func startLive(client *cognism.Client, addr net.Addr, logger *slog.Logger) (*liv
 	if err != nil {
 		return nil, err
 	}
+	origins, err := live.ParseOrigins(os.Getenv("ALLOWED_ORIGINS"))
+	if err != nil {
+		return nil, fmt.Errorf("invalid ALLOWED_ORIGINS: %w", err)
+	}
 	publicURL := os.Getenv("PUBLIC_URL")
 	if publicURL == "" {
 		publicURL = live.DefaultPublicURL(addr.String())
@@ -104,7 +108,7 @@ func startLive(client *cognism.Client, addr net.Addr, logger *slog.Logger) (*liv
 	return &liveEvents{
 		hub:           hub,
 		webhooks:      webhooks,
-		origins:       live.ParseOrigins(os.Getenv("ALLOWED_ORIGINS")),
+		origins:       origins,
 		maxOperations: limits.socketOperations,
 	}, nil
 }

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -28,15 +29,31 @@ func NewOriginPolicy(allowed []string) OriginPolicy {
 	return p
 }
 
-// ParseOrigins reads a comma-separated ALLOWED_ORIGINS value.
-func ParseOrigins(value string) []string {
+// ParseOrigins reads a comma-separated ALLOWED_ORIGINS value. Each item is
+// "*", which allows any origin, or an origin such as https://dash.example.com:
+// a scheme and a host with an optional port, and no path.
+func ParseOrigins(value string) ([]string, error) {
 	var out []string
 	for _, item := range strings.Split(value, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
 		}
+		if item != "*" && !isOrigin(item) {
+			return nil, fmt.Errorf("invalid origin %q: expected a scheme and host such as "+
+				"https://dash.example.com, with no path, or * for any origin", item)
+		}
+		out = append(out, item)
 	}
-	return out
+	return out, nil
+}
+
+// isOrigin reports whether s is a scheme and host with no path, query or
+// user.
+func isOrigin(s string) bool {
+	u, err := url.Parse(strings.TrimRight(s, "/"))
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && u.User == nil && u.Fragment == ""
 }
 
 // Allow reports whether r's origin may open a websocket.
