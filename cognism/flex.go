@@ -3,8 +3,9 @@ package cognism
 import (
 	"bytes"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"strconv"
+
+	json "github.com/goccy/go-json"
 )
 
 // FlexString is a string that the vendor sometimes sends as a JSON number,

@@ -1,10 +1,11 @@
 package sandbox
 
 import (
-	json "github.com/goccy/go-json"
 	"io"
 	"net/http"
 	"sync"
+
+	json "github.com/goccy/go-json"
 )
 
 // stats counts API requests per endpoint template.

@@ -3,12 +3,13 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"unicode"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/cognism/graphql-gateway/cognism"
 )

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"fmt"
-	json "github.com/goccy/go-json"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	json "github.com/goccy/go-json"
 )
 
 // FaultConfig describes the faults injected into /api/ requests. The zero

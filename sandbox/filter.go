@@ -2,10 +2,11 @@ package sandbox
 
 import (
 	"fmt"
-	json "github.com/goccy/go-json"
 	"strconv"
 	"strings"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/cognism/graphql-gateway/cognism"
 )

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
+	json "github.com/goccy/go-json"
 	"github.com/google/uuid"
 
 	"github.com/cognism/graphql-gateway/cognism"

@@ -3,10 +3,11 @@ package sandbox
 import (
 	"cmp"
 	"context"
-	json "github.com/goccy/go-json"
 	"net/http"
 	"slices"
 	"strings"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/cognism/graphql-gateway/cognism"
 )

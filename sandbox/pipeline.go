@@ -3,11 +3,12 @@ package sandbox
 import (
 	"cmp"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/cognism/graphql-gateway/cognism"
 )

@@ -4,12 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	json "github.com/goccy/go-json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	json "github.com/goccy/go-json"
 )
 
 // authMode names the places a route reads credentials from.

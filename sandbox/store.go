@@ -4,12 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
+	json "github.com/goccy/go-json"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 

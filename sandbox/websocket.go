@@ -2,12 +2,12 @@ package sandbox
 
 import (
 	"bytes"
-	json "github.com/goccy/go-json"
 	"io"
 	"net/http"
 	"sync"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"github.com/google/uuid"
 	"github.com/gorilla/websocket"
 )
