@@ -40,12 +40,40 @@ func (s *Server) handlePersonSearch(w http.ResponseWriter, r *http.Request) {
 			args = append(args, fold(c.value))
 		}
 	}
-	people, err := s.queryPeople(r.Context(), strings.Join(where, " AND "), args...)
+	people, err := s.queryPeopleJSON(r.Context(), strings.Join(where, " AND "), args...)
 	if err != nil {
 		s.internalError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, personItems{Items: people})
+	writeJSON(w, http.StatusOK, rawPersonItems{Items: people})
+}
+
+// rawPersonItems is a person search response whose people are sent as
+// stored.
+type rawPersonItems struct {
+	Items []json.RawMessage `json:"items"`
+}
+
+// queryPeopleJSON returns the stored JSON of the people matching where, as
+// queryPeople decodes it. The search sends it unchanged, because the
+// stored form is the response form.
+func (s *Server) queryPeopleJSON(ctx context.Context, where string, args ...any) ([]json.RawMessage, error) {
+	query := "SELECT data FROM people WHERE " + where + " ORDER BY uid LIMIT ?"
+	rows, err := s.stmts.query(ctx, query, append(args, maxPeople)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+
+	out := []json.RawMessage{}
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		out = append(out, data)
+	}
+	return out, rows.Err()
 }
 
 func (s *Server) queryPeople(ctx context.Context, where string, args ...any) ([]cognism.Person, error) {
