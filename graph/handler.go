@@ -109,8 +109,14 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 		if !isPlainHTTP(r) {
 			// A websocket or SSE stream keeps this context for its life, so
 			// its loaders are built only when a resolver first uses them.
-			ctx := withLazyScope(cognism.WithCredentials(r.Context(), creds), cfg)
-			next.ServeHTTP(w, r.WithContext(ctx))
+			scope := func(ctx context.Context) context.Context {
+				return withLazyScope(cognism.WithCredentials(ctx, creds), cfg)
+			}
+			if r.Header.Get("Upgrade") == "" {
+				serveSSE(next, w, r, scope)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(scope(r.Context())))
 			return
 		}
 		ctx := context.WithValue(withRequestScope(r.Context(), cfg, creds), plainHTTPKey{}, true)
