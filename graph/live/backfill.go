@@ -36,6 +36,9 @@ func (f *feed[T]) backfill(ctx context.Context) (int, error) {
 		return compareInt64(int64(a.At), int64(b.At))
 	})
 	for i := range missed {
+		// A gap can hold more events than a subscriber's buffer, so each
+		// waits until the subscribers have read enough to take it.
+		f.waitForRoom(ctx, backfillRoomWait)
 		f.deliver(&missed[i])
 	}
 	return len(missed), nil

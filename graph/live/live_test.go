@@ -500,3 +500,38 @@ func TestSlowSubscriberErrorSkipsUnreadEvents(t *testing.T) {
 		t.Errorf("Err = %v, want ErrSlowSubscriber", err)
 	}
 }
+
+// A backfill longer than a subscriber's buffer is handed over as the
+// subscriber reads, not all at once, which would end it as slow.
+func TestBackfillLongerThanBufferReachesReadingSubscriber(t *testing.T) {
+	g := startGateway(t, options{hub: live.Config[*graph.LiveEvent]{Buffer: 8}})
+	org := "Gap Test"
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("1", liveQuery, orgFilter(org))
+	waitFor(t, "the subscriber", func() bool { return g.hub.Stats().FeedSubscribers == 1 })
+	awaitFeed(t, g, c, "1", org)
+
+	// The socket drops after its next message, and every reconnect fails
+	// until the faults are cleared.
+	err := g.sandbox.SetFaults(sandbox.FaultConfig{ErrorRate: 1, ErrorStatus: 503, WebsocketDropAfter: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const missed = 40
+	injected := make([]string, 0, missed+1)
+	for range missed + 1 {
+		injected = append(injected, g.inject(t, org))
+	}
+	if err := g.sandbox.SetFaults(sandbox.FaultConfig{}); err != nil {
+		t.Fatal(err)
+	}
+
+	var count atomic.Int64
+	received := collectUntil(t, c, "1", &count, func() string { return injected[missed] })
+	received = afterFirst(received, injected[0])
+	if !equalIDs(received, injected) {
+		t.Errorf("received %d events (%s); want the %d injected, once each and in order",
+			len(received), describeDiff(received, injected), len(injected))
+	}
+}

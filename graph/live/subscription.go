@@ -1,9 +1,11 @@
 package live
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // ErrSlowSubscriber ends a subscription whose buffer filled because its
@@ -146,6 +148,39 @@ func (t *topic[T]) publish(ev T) int {
 		t.onSlow(slow)
 	}
 	return delivered
+}
+
+// backfillRoomWait is the time a backfill waits for subscribers to read
+// before it hands them more events than their buffers hold, which ends the
+// ones that did not read with ErrSlowSubscriber.
+const backfillRoomWait = 5 * time.Second
+
+// roomPoll is the period at which waitForRoom checks the subscribers' buffers.
+const roomPoll = 5 * time.Millisecond
+
+// waitForRoom returns once every subscriber has room for one more event,
+// ctx ends or wait passes.
+func (t *topic[T]) waitForRoom(ctx context.Context, wait time.Duration) {
+	deadline := time.Now().Add(wait)
+	for !t.hasRoom() && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(roomPoll):
+		}
+	}
+}
+
+// hasRoom reports whether every subscriber can take one more event.
+func (t *topic[T]) hasRoom() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for s := range t.subs {
+		if len(s.events)+len(s.backlog) >= t.buffer {
+			return false
+		}
+	}
+	return true
 }
 
 // enqueue gives ev to s, in its channel or else its backlog, and reports
