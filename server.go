@@ -284,9 +284,15 @@ func serveListener(ctx context.Context, ln net.Listener, cfg config, logger *slo
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	srv.RegisterOnShutdown(liveEvents.hub.Close)
 	logStart(logger, cfg, up, ln.Addr())
-	return serveUntilDone(ctx, srv, ln, logger)
+	return serveUntilDone(ctx, srv, ln, logger, func(ctx context.Context) {
+		// Subscriptions end with SHUTTING_DOWN before the connections
+		// close, so clients know to subscribe again.
+		liveEvents.hub.Close()
+		if err := gql.Shutdown(ctx); err != nil {
+			logger.Warn("websockets still open at shutdown", "error", err)
+		}
+	})
 }
 
 // startUpstream opens the embedded sandbox when no upstream URL is set. The
@@ -379,9 +385,12 @@ func credentialSource(cfg config, up upstream) string {
 	return "request headers only"
 }
 
-// serveUntilDone serves until ctx ends, then stops accepting requests and
-// waits up to 10 s for those in flight.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.Logger) error {
+// serveUntilDone serves until ctx ends, then runs stop and stops accepting
+// requests, and waits up to 10 s in all for stop and the requests in
+// flight.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.Logger,
+	stop func(context.Context),
+) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -393,6 +402,9 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, logg
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if stop != nil {
+		stop(shutdownCtx)
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -23,19 +24,39 @@ import (
 
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/generated"
+	"github.com/cognism/graphql-gateway/graph/live"
 )
+
+// Handler is the GraphQL endpoint.
+type Handler struct {
+	http.Handler
+	sockets *live.Transport
+}
+
+// socketDrain is the time Shutdown gives operations to send their last
+// messages before it closes the websockets.
+const socketDrain = 2 * time.Second
+
+// Shutdown closes every websocket with 1001 (going away), after the
+// operations sent what ends them, such as the SHUTTING_DOWN error of
+// subscriptions the live hub ended. Close the hub first. It returns when
+// the connections closed or ctx ends. SSE streams end with their HTTP
+// requests, as http.Server.Shutdown waits for them.
+func (h *Handler) Shutdown(ctx context.Context) error {
+	return h.sockets.Shutdown(ctx, socketDrain)
+}
 
 // NewHandler returns the GraphQL endpoint: GET and POST per the
 // GraphQL-over-HTTP spec, the live transports, and per request the
 // caller's credentials and a fresh set of loaders on the context.
-func NewHandler(cfg Config) (http.Handler, error) {
+func NewHandler(cfg Config) (*Handler, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
 
 	srv := handler.New(NewExecutableSchema(c))
-	addLiveTransports(srv, c)
+	sockets := addLiveTransports(srv, c)
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	srv.AddTransport(getTransport{})
 	srv.AddTransport(transport.POST{})
@@ -51,7 +72,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	srv.AroundResponses(logOperation(c))
 	srv.AroundResponses(capErrors)
 
-	return withCORS(c, requestMiddleware(c, srv)), nil
+	return &Handler{Handler: withCORS(c, requestMiddleware(c, srv)), sockets: sockets}, nil
 }
 
 // NewExecutableSchema returns the executable schema over a Resolver built

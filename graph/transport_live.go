@@ -61,12 +61,13 @@ type socketKey struct{}
 
 // addLiveTransports adds the websocket transport (graphql-transport-ws and
 // the legacy graphql-ws protocol) and SSE (graphql-sse's distinct
-// connections mode), and the middleware that serves subscriptions.
-func addLiveTransports(srv *handler.Server, cfg *Config) {
+// connections mode), and the middleware that serves subscriptions. It
+// returns the websocket transport.
+func addLiveTransports(srv *handler.Server, cfg *Config) *live.Transport {
 	timings := cfg.Sockets.withDefaults()
 	check := live.NewCredentialCheck(live.ClientUpstream(cfg.Client), credentialTTL)
 
-	srv.AddTransport(live.NewTransport(live.SocketConfig{
+	sockets := live.NewTransport(live.SocketConfig{
 		Origins:       live.NewOriginPolicy(cfg.AllowedOrigins),
 		Init:          socketInit(cfg, check),
 		ReadLimit:     maxSocketMessage,
@@ -75,10 +76,12 @@ func addLiveTransports(srv *handler.Server, cfg *Config) {
 		PingInterval:  timings.PingInterval,
 		MaxOperations: cfg.MaxSocketOperations,
 		Logger:        cfg.Logger,
-	}))
+	})
+	srv.AddTransport(sockets)
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: timings.KeepAlive})
 	srv.AroundOperations(trackLiveStreams)
 	srv.AroundResponses(liveResponses(cfg))
+	return sockets
 }
 
 // errForbidden rejects a connection_init with bad credentials; the socket

@@ -33,6 +33,7 @@ const testScale = 0.01
 type gateway struct {
 	server   *httptest.Server
 	sandbox  *sandbox.Server
+	handler  *graph.Handler
 	hub      *graph.LiveHub
 	webhooks *live.Webhooks
 	client   *cognism.Client
@@ -126,7 +127,7 @@ func startGateway(t testing.TB, opts options) *gateway {
 		hub.Close()
 		_ = sb.Close()
 	})
-	return &gateway{server: ts, sandbox: sb, hub: hub, webhooks: webhooks, client: client}
+	return &gateway{server: ts, sandbox: sb, handler: gql, hub: hub, webhooks: webhooks, client: client}
 }
 
 func (g *gateway) socketURL() string {
@@ -293,6 +294,14 @@ func (c *wsClient) tryRead(timeout time.Duration) (message, error) {
 	case msg := <-c.msgs:
 		return msg, nil
 	case err := <-c.errs:
+		// The read loop sent its messages before the error, but select
+		// may pick either, so the messages come first.
+		select {
+		case msg := <-c.msgs:
+			c.errs <- err
+			return msg, nil
+		default:
+		}
 		c.readErr = err
 		return message{}, err
 	case <-timer.C:

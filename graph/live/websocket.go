@@ -108,6 +108,10 @@ type Transport struct {
 	cfg       SocketConfig
 	upgrader  websocket.Upgrader
 	encodings *encodingCache
+
+	mu      sync.Mutex
+	sockets map[*socket]struct{} // open connections, for Shutdown
+	open    sync.WaitGroup
 }
 
 var _ graphql.Transport = (*Transport)(nil)
@@ -132,6 +136,76 @@ func NewTransport(cfg SocketConfig) *Transport {
 			Subprotocols:    []string{ProtocolLegacyWS, ProtocolTransportWS},
 		},
 		encodings: newEncodingCache(),
+		sockets:   make(map[*socket]struct{}),
+	}
+}
+
+// CloseGoingAway is the close code of connections the server ends because
+// it is stopping.
+const CloseGoingAway = websocket.CloseGoingAway
+
+// Shutdown ends every open connection as the server stops. It waits, until
+// drain passes, for the operations to send what ends them (such as the
+// error of a subscription the hub ended), then closes each connection with
+// 1001 and waits for the close handshakes until ctx ends.
+func (t *Transport) Shutdown(ctx context.Context, drain time.Duration) error {
+	deadline := time.Now().Add(drain)
+	for t.busy() && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+
+	t.mu.Lock()
+	open := make([]*socket, 0, len(t.sockets))
+	for c := range t.sockets {
+		open = append(open, c)
+	}
+	t.mu.Unlock()
+	for _, c := range open {
+		c.WriteClose(CloseGoingAway, "the server is restarting; reconnect")
+	}
+
+	done := make(chan struct{})
+	go func() {
+		t.open.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// busy reports whether a connection still runs an operation.
+func (t *Transport) busy() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for c := range t.sockets {
+		if c.running() {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Transport) track(c *socket) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sockets[c] = struct{}{}
+	t.open.Add(1)
+}
+
+func (t *Transport) untrack(c *socket) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.sockets[c]; ok {
+		delete(t.sockets, c)
+		t.open.Done()
 	}
 }
 
@@ -163,6 +237,7 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	// the connection has a context of its own, cancelled when it ends.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &socket{
+		transport: t,
 		ws:        ws,
 		cfg:       &t.cfg,
 		encodings: t.encodings,
@@ -176,12 +251,14 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	c.mu.Lock()
 	c.initTimer = time.AfterFunc(t.cfg.InitTimeout, c.initTimedOut)
 	c.mu.Unlock()
+	t.track(c)
 	go c.serve()
 }
 
 // socket is one accepted connection. Only its serve goroutine reads, and
 // writeMu serializes writes. Close frames may be sent from any goroutine.
 type socket struct {
+	transport *Transport
 	ws        *websocket.Conn
 	cfg       *SocketConfig
 	encodings *encodingCache
@@ -255,6 +332,14 @@ func (c *socket) shutdown() {
 	c.stopTimers()
 	c.mu.Unlock()
 	_ = c.ws.Close()
+	c.transport.untrack(c)
+}
+
+// running reports whether an operation of c has not ended.
+func (c *socket) running() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.active) > c.stopping
 }
 
 // write sends data as one text frame unless the close frame was sent.

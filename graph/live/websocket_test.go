@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -170,6 +171,40 @@ func TestHubCloseEndsSocketSubscriptions(t *testing.T) {
 		}
 		if got := c.readType(); got.Type != "complete" || got.ID != "1" {
 			t.Errorf("%s: second message = %s %q, want complete 1", c.protocol, got.Type, got.ID)
+		}
+	}
+}
+
+func TestShutdownClosesSocketsAfterShuttingDown(t *testing.T) {
+	g := startGateway(t, options{})
+	var clients []*wsClient
+	for _, protocol := range []string{live.ProtocolTransportWS, live.ProtocolLegacyWS} {
+		c := dial(t, g, protocol, nil)
+		c.init(nil)
+		c.subscribe("1", liveQuery, orgFilter("Stop "+protocol))
+		clients = append(clients, c)
+	}
+	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
+
+	g.hub.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := g.handler.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+
+	for _, c := range clients {
+		msg := c.readType()
+		p := decodePayload(t, msg.Payload)
+		if len(p.Errors) == 0 || p.Errors[0].Extensions["code"] != graph.CodeShuttingDown {
+			t.Errorf("%s: first message %s %s, want an error with code %s",
+				c.protocol, msg.Type, msg.Payload, graph.CodeShuttingDown)
+		}
+		if got := c.readType(); got.Type != "complete" {
+			t.Errorf("%s: second message = %s, want complete", c.protocol, got.Type)
+		}
+		if got := c.closeCode(); got != live.CloseGoingAway {
+			t.Errorf("%s: close code = %d, want %d (going away)", c.protocol, got, live.CloseGoingAway)
 		}
 	}
 }
