@@ -123,6 +123,12 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 		}
 
 		creds, err := credentialsFrom(r.Header, cfg.DefaultCredentials)
+		if err != nil && r.Header.Get("Upgrade") != "" {
+			// Websocket clients see close codes, not HTTP statuses, so
+			// connection_init rejects these with 4403 instead.
+			r = r.WithContext(context.WithValue(r.Context(), upgradeCredentialKey{}, err))
+			creds, err = cognism.Credentials{}, nil
+		}
 		if err != nil {
 			writeCodedHTTPError(w, http.StatusUnauthorized, CodeUnauthenticated, err.Error())
 			return

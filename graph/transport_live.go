@@ -103,6 +103,10 @@ func socketInit(cfg *Config, check *live.CredentialCheck) live.InitFunc {
 			return nil, err
 		}
 		if !ok {
+			if err, bad := ctx.Value(upgradeCredentialKey{}).(error); bad {
+				cfg.Logger.InfoContext(ctx, "websocket rejected: invalid upgrade headers", "error", err)
+				return nil, &CredentialError{Reason: err.Error()}
+			}
 			creds, _ = cognism.CredentialsFromContext(ctx)
 		}
 		if creds.IsZero() {
@@ -126,8 +130,13 @@ func socketInit(cfg *Config, check *live.CredentialCheck) live.InitFunc {
 	}
 }
 
+// upgradeCredentialKey marks the context of a websocket upgrade whose
+// credential headers are invalid. Its value is the error, which closes
+// the socket with 4403 unless connection_init sends credentials.
+type upgradeCredentialKey struct{}
+
 // CredentialError is an invalid credential field of a connection_init
-// payload.
+// payload or of the upgrade request's headers.
 type CredentialError struct {
 	Reason string
 }

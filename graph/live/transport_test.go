@@ -133,14 +133,15 @@ func TestSocketEmptyCredentialsUseDefault(t *testing.T) {
 
 func TestSocketUpgradeSecretWithoutToken(t *testing.T) {
 	g := startGateway(t, options{})
-	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Subprotocols: []string{live.ProtocolTransportWS}}
-	conn, resp, err := dialer.Dial(g.socketURL(), http.Header{"X-Api-Secretkey": {"wrong"}})
-	if err == nil {
-		conn.Close()
-		t.Fatal("upgrade with a secret key and no access token succeeded")
+	c := dial(t, g, live.ProtocolTransportWS, http.Header{"X-Api-Secretkey": {"wrong"}})
+	c.send(map[string]any{"type": "connection_init"})
+
+	frame := c.closeFrame()
+	if frame.Code != live.CloseForbidden {
+		t.Errorf("close code = %d, want %d", frame.Code, live.CloseForbidden)
 	}
-	if resp == nil || resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("upgrade response = %v, want status 401", resp)
+	if !strings.Contains(frame.Text, "X-API-AccessToken") {
+		t.Errorf("close reason %q does not name the missing header", frame.Text)
 	}
 }
 
