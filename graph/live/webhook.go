@@ -16,7 +16,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/cognism/graphql-gateway/cognism"
 )
@@ -48,6 +51,11 @@ type Webhooks struct {
 	publicURL string
 	log       *slog.Logger
 	recent    *recentEvents
+
+	// rejectLog paces the log lines of rejected callbacks, which anyone
+	// who can reach the endpoint may send in bulk.
+	rejectLog  rate.Sometimes
+	suppressed atomic.Int64
 }
 
 // TriggerPublisher delivers a trigger's event to its subscribers; *Hub
@@ -72,7 +80,7 @@ func NewWebhooks(hub TriggerPublisher, secret []byte, publicURL string, logger *
 	}
 	return &Webhooks{
 		hub: hub, secret: secret, publicURL: strings.TrimRight(publicURL, "/"), log: logger,
-		recent: newRecentEvents(),
+		recent: newRecentEvents(), rejectLog: rate.Sometimes{Interval: time.Second},
 	}, nil
 }
 
@@ -120,14 +128,14 @@ func (w *Webhooks) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !w.validToken(id, r.URL.Query().Get("token")) {
-		w.log.Warn("webhook callback rejected: invalid token", "trigger", id, "remote", r.RemoteAddr)
+		w.logRejected("webhook callback rejected: invalid token", "trigger", id, "remote", r.RemoteAddr)
 		http.Error(rw, "invalid or missing webhook token", http.StatusUnauthorized)
 		return
 	}
 
 	ev, err := decodeEvent(http.MaxBytesReader(rw, r.Body, maxWebhookBody))
 	if err != nil {
-		w.log.Warn("webhook callback rejected: invalid event", "trigger", id, "error", err)
+		w.logRejected("webhook callback rejected: invalid event", "trigger", id, "error", err)
 		status := http.StatusBadRequest
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -145,6 +153,19 @@ func (w *Webhooks) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	n := w.hub.PublishTrigger(id, ev)
 	w.log.Debug("webhook callback received", "trigger", id, "event", string(ev.ID), "subscribers", n)
 	rw.WriteHeader(http.StatusNoContent)
+}
+
+// logRejected logs a rejected callback at most once per second, with the
+// number of rejections left unlogged since the last line.
+func (w *Webhooks) logRejected(msg string, args ...any) {
+	logged := false
+	w.rejectLog.Do(func() {
+		logged = true
+		w.log.Warn(msg, append(args, "unlogged_rejections", w.suppressed.Swap(0))...)
+	})
+	if !logged {
+		w.suppressed.Add(1)
+	}
 }
 
 // webhookID returns the unescaped trigger id of a callback URL.

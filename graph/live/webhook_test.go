@@ -3,7 +3,9 @@ package live_test
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -331,5 +333,27 @@ func TestRulesWithTheSameMeaningAreCanonical(t *testing.T) {
 	c := cognism.Rule{cognism.Values("type", "job-join"), cognism.Values("type", "job-leave")}
 	if got := live.CanonicalRule(c).String(); got != "type=job-join;type=job-leave" {
 		t.Errorf("canonical rule = %q; two clauses on one field must stay two clauses", got)
+	}
+}
+
+func TestWebhookRejectionsLogAtMostOncePerSecond(t *testing.T) {
+	var logs bytes.Buffer
+	w, err := live.NewWebhooks(nil, []byte("secret"), "http://127.0.0.1:8080/",
+		slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for range 50 {
+		req := httptest.NewRequest(http.MethodPost, live.WebhookPath+"trigger-1?token=forged", strings.NewReader("{}"))
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnauthorized {
+			t.Fatalf("forged token got %d, want 401", rec.Code)
+		}
+	}
+
+	if lines := strings.Count(logs.String(), "invalid token"); lines != 1 {
+		t.Errorf("50 rejections in a burst logged %d lines, want 1:\n%s", lines, logs.String())
 	}
 }
