@@ -152,15 +152,7 @@ type bench struct {
 
 // gateway serves the GraphQL handler over the sandbox with cfg's options.
 func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
-	// The same transports as the server's.
-	httpClient := &http.Client{Transport: graph.CountUpstreamCalls(graph.ShareConcurrentGets(nil))}
-	client, err := cognism.NewClient(b.apiURL,
-		cognism.WithHTTPClient(httpClient), cognism.WithRetryPolicy(cognism.NoRetry))
-	if err != nil {
-		return nil, err
-	}
 	cfg := graph.Config{
-		Client:             client,
 		DefaultCredentials: cognism.Credentials{AccessToken: sandbox.DefaultAccessToken, SecretKey: sandbox.DefaultSecretKey},
 		Logger:             b.logger,
 		News: graph.NewsDefaults{Sources: []string{
@@ -170,6 +162,19 @@ func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
 	if mutate != nil {
 		mutate(&cfg)
 	}
+
+	// The server's transports. Without loaders, identical calls are not
+	// shared either, so the count is that of resolvers on their own.
+	transport := graph.CountUpstreamCalls(graph.ShareConcurrentGets(nil))
+	if cfg.Unbatched {
+		transport = graph.CountUpstreamCalls(nil)
+	}
+	client, err := cognism.NewClient(b.apiURL,
+		cognism.WithHTTPClient(&http.Client{Transport: transport}), cognism.WithRetryPolicy(cognism.NoRetry))
+	if err != nil {
+		return nil, err
+	}
+	cfg.Client = client
 	h, err := graph.NewHandler(cfg)
 	if err != nil {
 		return nil, err
