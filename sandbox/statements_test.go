@@ -6,15 +6,25 @@ import (
 	"testing"
 )
 
-func TestStatementsPrepareEachTextOnce(t *testing.T) {
-	ctx := context.Background()
-	db, err := openDB(ctx, ":memory:")
+// newTestStatements returns statements over a fresh in-memory database,
+// both closed when the test ends.
+func newTestStatements(t *testing.T) *statements {
+	t.Helper()
+	db, err := openDB(context.Background(), ":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	stmts := newStatements(db)
-	defer stmts.close()
+	t.Cleanup(func() {
+		_ = stmts.close()
+		_ = db.Close()
+	})
+	return stmts
+}
+
+func TestStatementsPrepareEachTextOnce(t *testing.T) {
+	ctx := context.Background()
+	stmts := newTestStatements(t)
 
 	first, err := stmts.prepared(ctx, "SELECT 1")
 	if err != nil {
@@ -31,13 +41,7 @@ func TestStatementsPrepareEachTextOnce(t *testing.T) {
 
 func TestStatementsBeyondLimitRunUnprepared(t *testing.T) {
 	ctx := context.Background()
-	db, err := openDB(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	stmts := newStatements(db)
-	defer stmts.close()
+	stmts := newTestStatements(t)
 
 	for i := range maxStatements + 1 {
 		rows, err := stmts.query(ctx, fmt.Sprintf("SELECT %d", i))
