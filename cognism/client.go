@@ -221,6 +221,7 @@ func setHeaderIfPresent(h http.Header, key, value string) {
 // When the context ends, do returns its error at once, whatever the last
 // attempt returned.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
+	policy := retryPolicyFor(ctx, c.retry)
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		body, apiErr, transportErr, err := c.attempt(ctx, cl)
@@ -240,10 +241,10 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 		if apiErr != nil {
 			status, retryAfter, failure = apiErr.StatusCode, apiErr.RetryAfter, apiErr
 		}
-		if !c.retry.shouldRetry(ctx, cl.method, attempt, status, transportErr) {
+		if !policy.shouldRetry(ctx, cl.method, attempt, status, transportErr) {
 			return nil, c.finalError(cl, attempt, failure)
 		}
-		delay, ok := c.retry.delay(ctx, attempt, retryAfter, waited)
+		delay, ok := policy.delay(ctx, attempt, retryAfter, waited)
 		if !ok {
 			return nil, c.finalError(cl, attempt, failure)
 		}

@@ -45,6 +45,24 @@ var DefaultRetryPolicy = RetryPolicy{
 // NoRetry makes every call a single try.
 var NoRetry = RetryPolicy{MaxAttempts: 1}
 
+// retryPolicyKey is the context key of WithRetryPolicyContext.
+type retryPolicyKey struct{}
+
+// WithRetryPolicyContext returns a context under which calls follow p
+// instead of the client's policy, for callers that would rather fail fast
+// than wait, such as the joins of a live event.
+func WithRetryPolicyContext(ctx context.Context, p RetryPolicy) context.Context {
+	return context.WithValue(ctx, retryPolicyKey{}, p)
+}
+
+// retryPolicyFor returns the policy of ctx, else def.
+func retryPolicyFor(ctx context.Context, def RetryPolicy) RetryPolicy {
+	if p, ok := ctx.Value(retryPolicyKey{}).(RetryPolicy); ok {
+		return p
+	}
+	return def
+}
+
 // idempotent reports whether a request with this method may be sent again.
 func idempotent(method string) bool {
 	switch method {

@@ -453,3 +453,17 @@ func TestRetryNotAfterCallerDeadline(t *testing.T) {
 		t.Errorf("server saw %d requests, want 1", got)
 	}
 }
+
+func TestRetryPolicyOfContextWins(t *testing.T) {
+	t.Parallel()
+
+	var count atomic.Int32
+	c := newTestClient(t, statusSequence(&count, "[]", "", 503, 503, 503))
+	ctx := WithRetryPolicyContext(context.Background(), NoRetry)
+	if _, err := c.EventStream(ctx, EventStreamOptions{}); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("EventStream error = %v, want the first 503", err)
+	}
+	if got := count.Load(); got != 1 {
+		t.Errorf("server saw %d requests under NoRetry, want 1", got)
+	}
+}

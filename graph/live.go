@@ -33,6 +33,17 @@ const (
 	CodeTooManySubscriptions = live.CodeTooManySubscriptions
 )
 
+// liveJoinRetry is the retry policy of the joins of a live event: one
+// quick retry of a transient failure, where a query's joins may wait up to
+// 10 s.
+var liveJoinRetry = cognism.RetryPolicy{
+	MaxAttempts:   2,
+	BaseDelay:     50 * time.Millisecond,
+	MaxDelay:      200 * time.Millisecond,
+	MaxTotalWait:  200 * time.Millisecond,
+	RetryStatuses: cognism.DefaultRetryPolicy.RetryStatuses,
+}
+
 var errLiveOff = errors.New("live events are not enabled on this gateway")
 
 // LiveHub is the hub that feeds the Subscription resolvers.
@@ -313,8 +324,10 @@ func liveResponses(cfg *Config) graphql.ResponseMiddleware {
 				return shared.resp
 			}
 		}
-		// Only a subscriber that executes the event needs a scope.
-		scoped := withLazyScope(ctx, cfg)
+		// Only a subscriber that executes the event needs a scope. Its
+		// joins retry briefly, so that a failing upstream nulls a field
+		// instead of holding the stream while events pile up.
+		scoped := withLazyScope(cognism.WithRetryPolicyContext(ctx, liveJoinRetry), cfg)
 		if !owner {
 			out <- ev.Event
 			return next(scoped)

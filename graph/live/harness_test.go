@@ -48,6 +48,9 @@ type options struct {
 	// maxOperations caps the operations of one websocket; zero keeps the
 	// default.
 	maxOperations int
+	// upstream, when set, wraps the sandbox's handler, to fail some of its
+	// requests.
+	upstream func(http.Handler) http.Handler
 }
 
 func quietLogger() *slog.Logger {
@@ -118,7 +121,11 @@ func startGateway(t testing.TB, opts options) *gateway {
 		t.Fatal(err)
 	}
 	mux.Handle("/query", gql)
-	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", sb.Handler()))
+	var api http.Handler = sb.Handler()
+	if opts.upstream != nil {
+		api = opts.upstream(api)
+	}
+	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", api))
 	mux.Handle(live.WebhookPath, webhooks)
 
 	t.Cleanup(func() {

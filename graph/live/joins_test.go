@@ -3,7 +3,9 @@ package live_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cognism/graphql-gateway/cognism"
@@ -130,5 +132,41 @@ func TestSubscribersShareOneExecutionPerEvent(t *testing.T) {
 	}
 	if calls := g.sandbox.Stats().Endpoints[companyEndpoint] - before; calls != 3 {
 		t.Errorf("company calls for 3 events and 2 subscribers = %d, want 3 (one execution per event)", calls)
+	}
+}
+
+// The joins of a live event retry once, briefly: a failing upstream nulls
+// the field quickly instead of holding the stream through the retries a
+// query would make.
+func TestLiveEventJoinsRetryOnce(t *testing.T) {
+	var companyCalls atomic.Int64
+	failCompanies := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/api/v1/company/") {
+				companyCalls.Add(1)
+				http.Error(w, `{"status":503,"error":"Service Unavailable","message":"down"}`, http.StatusServiceUnavailable)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	g := startGateway(t, options{upstream: failCompanies})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+	c.init(nil)
+	c.subscribe("1", `subscription($filter: EventFilter) { liveEvents(filter: $filter) { id company { name } } }`,
+		orgFilter("Join Retry Ltd"))
+	receiveEvent(t, g, c, "1", "Join Retry Ltd")
+
+	companyCalls.Store(0)
+	g.inject(t, "Join Retry Ltd")
+	msg := c.readType()
+	if msg.Type != "next" {
+		t.Fatalf("got %s %s, want next", msg.Type, msg.Payload)
+	}
+	if !strings.Contains(string(msg.Payload), `"company":null`) {
+		t.Errorf("payload %s, want company null with its error", msg.Payload)
+	}
+	if n := companyCalls.Load(); n != 2 {
+		t.Errorf("company calls for one event = %d, want 2 (one retry)", n)
 	}
 }
