@@ -146,8 +146,12 @@ func recoveredError(err error) *gqlerror.Error {
 	return gqlErr
 }
 
-// sendResponse sends resp in a next message (data on the legacy protocol).
+// sendResponse sends resp in a next message (data on the legacy protocol),
+// unless the client stopped the operation.
 func (c *socket) sendResponse(op *operation, resp *graphql.Response) {
+	if c.stopped(op) {
+		return
+	}
 	payload, err := c.encodings.encode(resp, op.shared)
 	if err != nil {
 		c.cfg.Logger.Error("encoding a websocket response failed", "error", err, "remote", c.remote)
@@ -157,8 +161,19 @@ func (c *socket) sendResponse(op *operation, resp *graphql.Response) {
 }
 
 // complete sends the complete message of an operation the server ended.
+// graphql-transport-ws sends none for an operation the client completed.
 func (c *socket) complete(op *operation) {
+	if c.protocol == ProtocolTransportWS && c.stopped(op) {
+		return
+	}
 	_ = c.writeParts([]byte(`{"id":`), op.quotedID, []byte(`,"type":"complete"}`))
+}
+
+// stopped reports whether the client stopped op.
+func (c *socket) stopped(op *operation) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return op.stopped
 }
 
 // endWithErrors ends the operation with an error message carrying errs.

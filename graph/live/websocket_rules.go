@@ -152,9 +152,11 @@ func (c *socket) rejectOperation(id string, err *LimitError) {
 	_ = c.write(data)
 }
 
-// handleStop cancels the operation the client stopped. Its id stays taken
-// until the operation has ended, but it no longer counts against
-// MaxOperations.
+// handleStop cancels the operation the client stopped. On
+// graphql-transport-ws its id is free at once and no complete follows, as
+// that protocol has it. On the legacy protocol the id stays taken until
+// the operation has ended and sent complete, but it no longer counts
+// against MaxOperations.
 func (c *socket) handleStop(msg clientMessage) {
 	if !c.initialized() {
 		c.reject(CloseUnauthorized, "Unauthorized")
@@ -167,12 +169,19 @@ func (c *socket) handleStop(msg clientMessage) {
 
 	c.mu.Lock()
 	op := c.active[*msg.ID]
-	if op != nil && !op.stopped {
+	switch {
+	case op == nil || op.stopped:
+	case c.protocol == ProtocolTransportWS:
+		// The id is free at once, as the client may reuse it, and the
+		// operation sends nothing more, not even complete.
+		op.stopped = true
+		delete(c.active, op.id)
+	default:
 		op.stopped = true
 		c.stopping++
 	}
 	c.mu.Unlock()
-	if op != nil {
+	if op != nil && op.cancel != nil {
 		op.cancel()
 	}
 }

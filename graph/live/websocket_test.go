@@ -218,3 +218,17 @@ func TestLegacyConnectionTerminateClosesNormally(t *testing.T) {
 		t.Errorf("close code = %d, want %d", got, websocket.CloseNormalClosure)
 	}
 }
+
+func TestLegacyStopIsAnsweredWithComplete(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolLegacyWS, nil)
+	c.init(nil)
+	c.subscribe("1", liveQuery, orgFilter("Legacy Stop"))
+	waitFor(t, "the subscriber", func() bool { return g.hub.Stats().FeedSubscribers == 1 })
+
+	c.stop("1")
+
+	if got := c.readType(); got.Type != "complete" || got.ID != "1" {
+		t.Errorf("after stop got %s %q, want complete 1", got.Type, got.ID)
+	}
+}
