@@ -281,12 +281,16 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	if graphql.GetFieldContext(ctx) == nil && !isGatewayError(inner) {
 		return gqlErr // a request-level failure such as an unreadable body
 	}
-	if isInputError(inner) {
-		gqlErr.Message, gqlErr.Path = argumentMessage(ctx, gqlErr, inner)
-	}
-
 	c := classify(inner)
-	if !isInputError(inner) {
+	switch {
+	case isInputError(inner):
+		gqlErr.Message, gqlErr.Path = argumentMessage(ctx, gqlErr, inner)
+	case insideArguments(ctx, gqlErr):
+		// gqlgen rejected an argument's value, such as an unknown enum
+		// value inside an input object, before the resolver ran.
+		gqlErr.Message, gqlErr.Path = argumentMessage(ctx, gqlErr, inner)
+		c = classification{CodeBadUserInput, http.StatusBadRequest, gqlErr.Message}
+	default:
 		gqlErr.Message = c.message
 	}
 	if gqlErr.Extensions == nil {
@@ -312,6 +316,13 @@ func isGatewayError(err error) bool {
 func isInputError(err error) bool {
 	var scalarErr *scalar.InputError
 	return errors.As(err, &scalarErr)
+}
+
+// insideArguments reports an error located below the field being
+// resolved, which gqlgen places at the path of an argument's value.
+func insideArguments(ctx context.Context, gqlErr *gqlerror.Error) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && len(gqlErr.Path) > len(fc.Path())
 }
 
 // argumentMessage names the argument whose scalar value was rejected. gqlgen

@@ -321,3 +321,20 @@ func TestReversedDatesAreRejectedInISO(t *testing.T) {
 		})
 	}
 }
+
+func TestUnknownEnumInInputObjectIsBadInput(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`query ($o: PipelineOperator!) {
+		searchEvents(search: {dateFrom: "2020-01-01", dateTo: "2020-02-01",
+			pipeline: [{name: "type", operator: $o, values: ["x"]}]}) { nodes { id } } }`,
+		map[string]any{"o": "eq"}, nil)
+
+	if resp.code() != graph.CodeBadUserInput {
+		t.Fatalf("errors %+v, want %s", resp.Errors, graph.CodeBadUserInput)
+	}
+	if msg := resp.Errors[0].Message; !strings.Contains(msg, "search.pipeline[0].operator") ||
+		!strings.Contains(msg, "PipelineOperator") {
+		t.Errorf("message %q does not name the argument and its type", msg)
+	}
+}
