@@ -369,6 +369,49 @@ func TestSearchEventsComparesISODates(t *testing.T) {
 	}
 }
 
+func TestSearchEventsMatchesISODate(t *testing.T) {
+	g := newGateway(t)
+	var day struct {
+		SearchEvents struct{ Nodes []struct{ Date string } }
+	}
+	g.query(`{ searchEvents(first: 1, search: {dateFrom: "2015-01-01", dateTo: "2026-12-31",
+		pipeline: [{name: "type", operator: NE, values: ["none"]}]}) { nodes { date } } }`, nil, &day)
+	if len(day.SearchEvents.Nodes) == 0 {
+		t.Fatal("no event to take a date from")
+	}
+	date := day.SearchEvents.Nodes[0].Date
+
+	var data struct {
+		SearchEvents struct{ Nodes []struct{ Date string } }
+	}
+	g.query(`query ($d: String!) { searchEvents(first: 20, search: {dateFrom: "2015-01-01", dateTo: "2026-12-31",
+		pipeline: [{name: "date", operator: EQ, values: [$d]}]}) { nodes { date } } }`,
+		map[string]any{"d": date}, &data)
+
+	if len(data.SearchEvents.Nodes) == 0 {
+		t.Fatalf("no event on %s with date EQ %s", date, date)
+	}
+	for _, e := range data.SearchEvents.Nodes {
+		if e.Date != date {
+			t.Errorf("event of %s passed date EQ %s", e.Date, date)
+		}
+	}
+}
+
+func TestSearchEventsRejectsImpossibleDate(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`{ searchEvents(search: {dateFrom: "2015-01-01", dateTo: "2026-12-31",
+		pipeline: [{name: "date", operator: GT, values: ["2020-02-30"]}]}) { nodes { id } } }`, nil, nil)
+
+	if resp.code() != graph.CodeBadUserInput {
+		t.Fatalf("errors %+v, want %s", resp.Errors, graph.CodeBadUserInput)
+	}
+	if msg := resp.Errors[0].Message; !strings.Contains(msg, "YYYY-MM-DD") {
+		t.Errorf("message %q does not give the date form", msg)
+	}
+}
+
 func TestEventsCsv(t *testing.T) {
 	g := newGateway(t)
 	var data struct{ EventsCsv string }

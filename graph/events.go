@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -160,8 +161,11 @@ func pipelineStages(stages []model.PipelineStageInput) ([]cognism.PipelineStage,
 				"%.60q is not an event field path such as type or employee.title", s.Name)
 		}
 		values := list(s.Values)
-		if isComparison(s.Operator) {
-			values = upstreamDates(values)
+		if s.Name == eventDateField {
+			var err error
+			if values, err = upstreamDates(values); err != nil {
+				return nil, inputErrorf(fmt.Sprintf("search.pipeline[%d].values", i), "%s", err)
+			}
 		}
 		out = append(out, cognism.PipelineStage{
 			Name:     s.Name,
@@ -173,27 +177,32 @@ func pipelineStages(stages []model.PipelineStageInput) ([]cognism.PipelineStage,
 	return out, nil
 }
 
-// isComparison reports the operators that order values.
-func isComparison(op model.PipelineOperator) bool {
-	switch op {
-	case model.PipelineOperatorGt, model.PipelineOperatorGte, model.PipelineOperatorLt, model.PipelineOperatorLte:
-		return true
-	}
-	return false
-}
+// eventDateField is the event field holding the event's day, which the
+// upstream writes and compares as dd.MM.yyyy.
+const eventDateField = "date"
+
+// isoDateShape matches values written as an ISO 8601 date, valid or not.
+var isoDateShape = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // upstreamDates writes ISO 8601 dates among values in the upstream's
-// dd.MM.yyyy form, which its comparisons read, so that callers may compare
-// dates as they write them everywhere else. Other values stay as they are.
-func upstreamDates(values []string) []string {
+// dd.MM.yyyy form, so that callers may compare the event date as they
+// write dates everywhere else. Other values stay as they are, and a value
+// shaped like an ISO date that is no day of the calendar is an error.
+func upstreamDates(values []string) ([]string, error) {
 	out := make([]string, len(values))
 	for i, v := range values {
 		out[i] = v
-		if day, err := time.Parse(time.DateOnly, strings.TrimSpace(v)); err == nil {
-			out[i] = day.Format("02.01.2006")
+		v = strings.TrimSpace(v)
+		if !isoDateShape.MatchString(v) {
+			continue
 		}
+		day, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a date of the calendar; use YYYY-MM-DD, such as 2024-02-29", v)
+		}
+		out[i] = day.Format("02.01.2006")
 	}
-	return out
+	return out, nil
 }
 
 // isEventPath reports whether name is a dotted event field path, as the

@@ -2106,7 +2106,7 @@ input PipelineStageInput {
   name: String!
   "How the field is compared with the values."
   operator: PipelineOperator!
-  "Values to compare with; their meaning depends on the operator."
+  "Values to compare with; their meaning depends on the operator. Values of the field ` + "`" + `date` + "`" + ` are days, as YYYY-MM-DD or dd.MM.yyyy."
   values: [String!]!
 }
 
@@ -2122,7 +2122,7 @@ enum PipelineOperator {
   NIN
   "Contains the first value, case-insensitively."
   CONTAINS
-  "Greater than the first value (numbers, and dates as YYYY-MM-DD or dd.MM.yyyy)."
+  "Greater than the first value (numbers, and days of the field ` + "`" + `date` + "`" + `)."
   GT
   "Greater than or equal to the first value."
   GTE

@@ -438,7 +438,7 @@ type PipelineStageInput struct {
 	Name string `json:"name"`
 	// How the field is compared with the values.
 	Operator PipelineOperator `json:"operator"`
-	// Values to compare with; their meaning depends on the operator.
+	// Values to compare with; their meaning depends on the operator. Values of the field `date` are days, as YYYY-MM-DD or dd.MM.yyyy.
 	Values []string `json:"values"`
 }
 
@@ -590,7 +590,7 @@ const (
 	PipelineOperatorNin PipelineOperator = "NIN"
 	// Contains the first value, case-insensitively.
 	PipelineOperatorContains PipelineOperator = "CONTAINS"
-	// Greater than the first value (numbers, and dates as YYYY-MM-DD or dd.MM.yyyy).
+	// Greater than the first value (numbers, and days of the field `date`).
 	PipelineOperatorGt PipelineOperator = "GT"
 	// Greater than or equal to the first value.
 	PipelineOperatorGte PipelineOperator = "GTE"
