@@ -121,6 +121,25 @@ func TestFailedDocumentHasNoDataEntry(t *testing.T) {
 	}
 }
 
+func TestGetWithInvalidVariablesSaysWhy(t *testing.T) {
+	g := newGateway(t)
+	query := url.Values{"query": {`query ($n: String!) { company(name: $n) { name } }`}, "variables": {`{"n": `}}
+
+	resp, err := http.Get(g.url + "?" + query.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status = %d, want 400", resp.StatusCode)
+	}
+	if !strings.Contains(string(body), graph.CodeBadRequest) || !strings.Contains(string(body), "not a JSON object") {
+		t.Errorf("body %s lacks the code and the reason", body)
+	}
+}
+
 func TestGetAllowsQueriesOnly(t *testing.T) {
 	g := newGateway(t)
 

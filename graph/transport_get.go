@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,6 +35,15 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return
 	}
 
+	for _, param := range []string{"variables", "extensions"} {
+		if raw := values.Get(param); raw != "" && !isJSONObject(raw) {
+			writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest, fmt.Sprintf(
+				"%s parameter is not a JSON object: pass it URL-encoded, such as %s=%s",
+				param, param, url.QueryEscape(`{"name":"IBM"}`)))
+			return
+		}
+	}
+
 	switch operationType(values.Get("query"), values.Get("operationName")) {
 	case ast.Mutation:
 		w.Header().Set("Allow", http.MethodPost)
@@ -47,6 +58,12 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return
 	}
 	t.GET.Do(w, r, exec)
+}
+
+// isJSONObject reports whether raw is one JSON object, or null.
+func isJSONObject(raw string) bool {
+	var v map[string]any
+	return json.Unmarshal([]byte(raw), &v) == nil
 }
 
 // operationType returns the type of the operation a GET request would run.

@@ -20,8 +20,7 @@ func checkVariables(op *ast.OperationDefinition, values map[string]any) *gqlerro
 		value, present := values[def.Variable]
 		if !present || value == nil {
 			if def.Type.NonNull && def.DefaultValue == nil {
-				return variableError(def.Variable, "$%s of type %s is missing: add %q to variables",
-					def.Variable, def.Type, def.Variable)
+				return missingVariable(def, present)
 			}
 			continue
 		}
@@ -34,6 +33,16 @@ func checkVariables(op *ast.OperationDefinition, values map[string]any) *gqlerro
 		}
 	}
 	return nil
+}
+
+// missingVariable rejects a required variable sent as null or not sent.
+func missingVariable(def *ast.VariableDefinition, sentNull bool) *gqlerror.Error {
+	if sentNull {
+		return variableError(def.Variable, "$%s of type %s is null: send a value, as the type allows no null",
+			def.Variable, def.Type)
+	}
+	return variableError(def.Variable, "$%s of type %s is missing: add %q to variables",
+		def.Variable, def.Type, def.Variable)
 }
 
 // scalarMismatch returns the form a value of the built-in scalar named

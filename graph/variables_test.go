@@ -18,6 +18,7 @@ func TestVariableOfWrongTypeIsRejected(t *testing.T) {
 		{"string for Int", map[string]any{"n": "IBM", "f": "10"}, `$f is "10", not Int`},
 		{"Int beyond 32 bits", map[string]any{"n": "IBM", "f": 3000000000}, "$f is 3000000000, not Int"},
 		{"missing required", map[string]any{"f": 10}, `$n of type String! is missing: add "n" to variables`},
+		{"null for required", map[string]any{"n": nil}, `$n of type String! is null: send a value`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

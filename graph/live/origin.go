@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -48,12 +49,21 @@ func ParseOrigins(value string) ([]string, error) {
 	return out, nil
 }
 
-// isOrigin reports whether s is a scheme and host with no path, query or
-// user.
+// isOrigin reports whether s is a scheme and a host, with a valid port or
+// none, and nothing else. Wildcard hosts such as https://*.example.com
+// never match an Origin header, so they are not origins either.
 func isOrigin(s string) bool {
 	u, err := url.Parse(strings.TrimRight(s, "/"))
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
-		u.Path == "" && u.RawQuery == "" && u.User == nil && u.Fragment == ""
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
+		u.Path != "" || u.RawQuery != "" || u.User != nil || u.Fragment != "" ||
+		strings.Contains(u.Host, "*") {
+		return false
+	}
+	if port := u.Port(); port != "" {
+		n, err := strconv.Atoi(port)
+		return err == nil && n > 0 && n <= 65535
+	}
+	return true
 }
 
 // Allow reports whether r's origin may open a websocket.

@@ -19,7 +19,10 @@ func TestParseOriginsAcceptsOriginsAndStar(t *testing.T) {
 }
 
 func TestParseOriginsRejectsNonOrigins(t *testing.T) {
-	for _, value := range []string{"dash.example.com", "https://dash.example.com/app", "ftp://x.example", "https://"} {
+	for _, value := range []string{
+		"dash.example.com", "https://dash.example.com/app", "ftp://x.example", "https://",
+		"https://*.example.com", "http://b.example:99999", "http://b.example:port",
+	} {
 		if _, err := live.ParseOrigins(value); err == nil {
 			t.Errorf("ParseOrigins(%q) accepted a value that is not an origin", value)
 		}
