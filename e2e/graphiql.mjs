@@ -27,7 +27,7 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // sandbox responds in milliseconds, so the bound only matters when something is wrong.
 const stepTimeout = 60_000;
 
-const exampleTabs = ['RecentMoves', 'CompanyProfile', 'MarketingNews', 'Triggers'];
+const exampleTabs = ['RecentMoves', 'CompanyProfile', 'MarketingNews', 'Triggers', 'LiveEvents'];
 // badCredentials in the header editor replace the sandbox's default account, which
 // rejects them.
 const badCredentials = '{"X-API-AccessToken": "wrong-token", "X-API-SecretKey": "wrong-secret"}';

@@ -69,6 +69,18 @@ query Triggers {
   }
 }
 `},
+	{Query: `# Live events as they happen, with their joins. Run it, then wait:
+# the sandbox generates an event every few seconds.
+subscription LiveEvents {
+  liveEvents {
+    date
+    type
+    organization
+    company { name industry }
+    person { fullName currentCompany { name } }
+  }
+}
+`},
 }
 
 var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
