@@ -1,6 +1,7 @@
 package live_test
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strings"
@@ -208,17 +209,16 @@ func TestSocketDefaultOriginsAllowLocalhost(t *testing.T) {
 
 func TestSocketReadLimit(t *testing.T) {
 	g := startGateway(t, options{})
-	c := dial(t, g, live.ProtocolTransportWS, nil)
-	c.init(nil)
-	big := make([]byte, 1<<20+1)
-	for i := range big {
-		big[i] = ' '
-	}
-	if err := c.conn.WriteMessage(websocket.TextMessage, big); err != nil {
-		t.Fatal(err)
-	}
-	if got := c.closeCode(); got != websocket.CloseMessageTooBig {
-		t.Errorf("close code = %d, want %d", got, websocket.CloseMessageTooBig)
+	// A message far over the limit is still being sent when the server
+	// closes, which must not reset the connection before the close frame.
+	for _, size := range []int{1<<20 + 1, 5 << 20} {
+		c := dial(t, g, live.ProtocolTransportWS, nil)
+		c.init(nil)
+		big := bytes.Repeat([]byte(" "), size)
+		go func() { _ = c.conn.WriteMessage(websocket.TextMessage, big) }()
+		if got := c.closeCode(); got != websocket.CloseMessageTooBig {
+			t.Errorf("message of %d bytes: close code = %d, want %d", size, got, websocket.CloseMessageTooBig)
+		}
 	}
 }
 

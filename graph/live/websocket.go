@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -296,6 +297,10 @@ func (c *socket) serve() {
 
 	for {
 		kind, data, err := c.ws.ReadMessage()
+		if errors.Is(err, websocket.ErrReadLimit) {
+			c.drainOversized()
+			return
+		}
 		if err != nil {
 			c.logReadError(err)
 			return
@@ -309,6 +314,27 @@ func (c *socket) serve() {
 		}
 		c.handle(data)
 	}
+}
+
+// maxDrained bounds what drainOversized reads of a message over the limit.
+const maxDrained = 64 << 20
+
+// drainOversized handles a message over the read limit. gorilla/websocket
+// has sent the 1009 close frame; the rest of the message is read and
+// dropped, for up to CloseTimeout, before the connection closes. Closing
+// with that data unread would reset the connection, and the client would
+// see 1006 instead of the close frame.
+func (c *socket) drainOversized() {
+	c.mu.Lock()
+	c.closing = true
+	c.stopTimers()
+	c.mu.Unlock()
+	c.cfg.Logger.Info("websocket closed: message over the read limit",
+		"limit", c.cfg.ReadLimit, "remote", c.remote)
+
+	conn := c.ws.NetConn()
+	_ = conn.SetReadDeadline(time.Now().Add(c.cfg.CloseTimeout))
+	_, _ = io.Copy(io.Discard, io.LimitReader(conn, maxDrained))
 }
 
 // logReadError logs a read that ended the connection other than by a close
