@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -265,7 +266,7 @@ func subscribeError(err error) error {
 
 // liveError presents the error that ended a subscription.
 func liveError(err error, path ast.Path) *gqlerror.Error {
-	code, status, message := CodeUpstreamError, 0, err.Error()
+	code, status, message := CodeUpstreamError, 0, strings.TrimPrefix(err.Error(), "live: ")
 	var upstream *live.UpstreamError
 	switch {
 	case errors.Is(err, live.ErrSlowSubscriber):

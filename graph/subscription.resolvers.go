@@ -7,11 +7,15 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/cognism/graphql-gateway/cognism"
 	"github.com/cognism/graphql-gateway/graph/generated"
 	"github.com/cognism/graphql-gateway/graph/model"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // LiveEvents is the resolver for the liveEvents field.
@@ -46,6 +50,13 @@ func (r *subscriptionResolver) TriggerFired(ctx context.Context, subscriptionID 
 	}
 	// The lookup proves that the caller's credentials may see the trigger.
 	if _, err := r.Client.GetSubscription(ctx, subscriptionID); err != nil {
+		if errors.Is(err, cognism.ErrNotFound) {
+			return nil, &gqlerror.Error{
+				Message: fmt.Sprintf("no trigger subscription with id %s for these credentials; "+
+					"list them with the triggerSubscriptions query", truncateInput(subscriptionID)),
+				Extensions: map[string]any{"code": CodeNotFound, "status": http.StatusNotFound},
+			}
+		}
 		return nil, err
 	}
 

@@ -168,8 +168,15 @@ func parseLatency(v string) (lo, hi time.Duration, err error) {
 	if lo < 0 || hi < lo {
 		return 0, 0, fmt.Errorf("latency %q: expected 0 <= minimum <= maximum", v)
 	}
+	if hi > maxLatency {
+		return 0, 0, fmt.Errorf("latency %q: expected at most %s, longer than any client waits", v, maxLatency)
+	}
 	return lo, hi, nil
 }
+
+// maxLatency bounds the injected latency. Longer latencies would hold
+// every request, and the sandbox's goroutines, past any client's timeout.
+const maxLatency = time.Minute
 
 func formatLatency(lo, hi time.Duration) string {
 	switch {

@@ -43,6 +43,7 @@ func TestFaultsRejectInvalidSettings(t *testing.T) {
 	}{
 		{`{"latency":"soon"}`, http.StatusBadRequest, []string{"latency", "100ms"}},
 		{`{"latency":"200ms-50ms"}`, http.StatusBadRequest, []string{"latency"}},
+		{`{"latency":"999h"}`, http.StatusBadRequest, []string{"latency", "at most 1m0s"}},
 		{`{"errorRate":2}`, http.StatusBadRequest, []string{"errorRate"}},
 		{`{"errorStatus":502}`, http.StatusBadRequest, []string{"errorStatus", "429", "500", "503"}},
 		{`{"rateLimit":-1}`, http.StatusBadRequest, []string{"rateLimit"}},

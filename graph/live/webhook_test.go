@@ -306,6 +306,9 @@ func TestTriggerFiredUnknownTriggerIsNotFound(t *testing.T) {
 	if !strings.Contains(string(msg.Payload), "NOT_FOUND") {
 		t.Errorf("payload %s does not carry NOT_FOUND", msg.Payload)
 	}
+	if !strings.Contains(string(msg.Payload), "triggerSubscriptions query") {
+		t.Errorf("payload %s does not point to the triggerSubscriptions query", msg.Payload)
+	}
 }
 
 func TestForbiddenUpstreamEndsSubscription(t *testing.T) {

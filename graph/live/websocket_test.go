@@ -200,6 +200,9 @@ func TestShutdownClosesSocketsAfterShuttingDown(t *testing.T) {
 			t.Errorf("%s: first message %s %s, want an error with code %s",
 				c.protocol, msg.Type, msg.Payload, graph.CodeShuttingDown)
 		}
+		if strings.Contains(string(msg.Payload), "live:") {
+			t.Errorf("%s: message %s shows the package prefix live:", c.protocol, msg.Payload)
+		}
 		if got := c.readType(); got.Type != "complete" {
 			t.Errorf("%s: second message = %s, want complete", c.protocol, got.Type)
 		}
