@@ -169,7 +169,7 @@ func parseLatency(v string) (lo, hi time.Duration, err error) {
 		return 0, 0, fmt.Errorf("latency %q: expected 0 <= minimum <= maximum", v)
 	}
 	if hi > maxLatency {
-		return 0, 0, fmt.Errorf("latency %q: expected at most %s, longer than any client waits", v, maxLatency)
+		return 0, 0, fmt.Errorf("latency %q: expected at most %s", v, maxLatency)
 	}
 	return lo, hi, nil
 }
