@@ -301,21 +301,24 @@ func pickPerson(people []cognism.Person, name string) *model.Person {
 // name, such as a null in the upstream list, are never picked, and false
 // means no item was.
 func pickByName[T any](items []T, name string, nameOf func(T) string) (T, bool) {
-	var zero T
-	first := -1
+	var first *T
 	for i, item := range items {
 		itemName := nameOf(item)
-		if strings.EqualFold(itemName, name) && strings.TrimSpace(itemName) != "" {
+		if strings.TrimSpace(itemName) == "" {
+			continue
+		}
+		if strings.EqualFold(itemName, name) {
 			return item, true
 		}
-		if first < 0 && strings.TrimSpace(itemName) != "" {
-			first = i
+		if first == nil {
+			first = &items[i]
 		}
 	}
-	if first < 0 {
+	if first == nil {
+		var zero T
 		return zero, false
 	}
-	return items[first], true
+	return *first, true
 }
 
 // pickUniquePerson returns the one person whose full name matches name,

@@ -54,9 +54,9 @@ type rawPersonItems struct {
 	Items []json.RawMessage `json:"items"`
 }
 
-// queryPeopleJSON returns the stored JSON of the people matching where, as
-// queryPeople decodes it. The search sends it unchanged, because the
-// stored form is the response form.
+// queryPeopleJSON returns the stored JSON of the people matching where.
+// The person search sends it unchanged, because the stored form is the
+// response form.
 func (s *Server) queryPeopleJSON(ctx context.Context, where string, args ...any) ([]json.RawMessage, error) {
 	query := "SELECT data FROM people WHERE " + where + " ORDER BY uid LIMIT ?"
 	rows, err := s.stmts.query(ctx, query, append(args, maxPeople)...)
@@ -76,27 +76,19 @@ func (s *Server) queryPeopleJSON(ctx context.Context, where string, args ...any)
 	return out, rows.Err()
 }
 
+// queryPeople returns the people matching where, decoded.
 func (s *Server) queryPeople(ctx context.Context, where string, args ...any) ([]cognism.Person, error) {
-	query := "SELECT data FROM people WHERE " + where + " ORDER BY uid LIMIT ?"
-	rows, err := s.stmts.query(ctx, query, append(args, maxPeople)...)
+	stored, err := s.queryPeopleJSON(ctx, where, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-
-	out := []cognism.Person{}
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
+	out := make([]cognism.Person, len(stored))
+	for i, data := range stored {
+		if err := json.Unmarshal(data, &out[i]); err != nil {
 			return nil, err
 		}
-		var p cognism.Person
-		if err := json.Unmarshal([]byte(data), &p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // enrichment is a parsed person enrichment request.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -23,9 +24,9 @@ type operation struct {
 	// share.
 	shared bool
 	cancel context.CancelFunc
-	// stopped records that the client sent complete or stop. c.mu guards
-	// it.
-	stopped bool
+	// stopped records that the client sent complete or stop. It is set
+	// under c.mu and read without it on every delivery.
+	stopped atomic.Bool
 }
 
 // errOperationExists and errTooManyOperations reject a subscribe message.
@@ -69,7 +70,7 @@ func (c *socket) release(op *operation) {
 		return
 	}
 	delete(c.active, op.id)
-	if op.stopped {
+	if op.stopped.Load() {
 		c.stopping--
 	}
 }
@@ -149,7 +150,7 @@ func recoveredError(err error) *gqlerror.Error {
 // sendResponse sends resp in a next message (data on the legacy protocol),
 // unless the client stopped the operation.
 func (c *socket) sendResponse(op *operation, resp *graphql.Response) {
-	if c.stopped(op) {
+	if op.stopped.Load() {
 		return
 	}
 	payload, err := c.encodings.encode(resp, op.shared)
@@ -163,17 +164,10 @@ func (c *socket) sendResponse(op *operation, resp *graphql.Response) {
 // complete sends the complete message of an operation the server ended.
 // graphql-transport-ws sends none for an operation the client completed.
 func (c *socket) complete(op *operation) {
-	if c.protocol == ProtocolTransportWS && c.stopped(op) {
+	if c.protocol == ProtocolTransportWS && op.stopped.Load() {
 		return
 	}
 	_ = c.writeParts([]byte(`{"id":`), op.quotedID, []byte(`,"type":"complete"}`))
-}
-
-// stopped reports whether the client stopped op.
-func (c *socket) stopped(op *operation) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return op.stopped
 }
 
 // endWithErrors ends the operation with an error message carrying errs.

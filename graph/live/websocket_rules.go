@@ -170,14 +170,14 @@ func (c *socket) handleStop(msg clientMessage) {
 	c.mu.Lock()
 	op := c.active[*msg.ID]
 	switch {
-	case op == nil || op.stopped:
+	case op == nil || op.stopped.Load():
 	case c.protocol == ProtocolTransportWS:
 		// The id is free at once, as the client may reuse it, and the
 		// operation sends nothing more, not even complete.
-		op.stopped = true
+		op.stopped.Store(true)
 		delete(c.active, op.id)
 	default:
-		op.stopped = true
+		op.stopped.Store(true)
 		c.stopping++
 	}
 	c.mu.Unlock()

@@ -148,16 +148,24 @@ func TestSocketOverLimitQueryGetsNextThenComplete(t *testing.T) {
 	}
 }
 
-func TestHubCloseEndsSocketSubscriptions(t *testing.T) {
-	g := startGateway(t, options{})
+// subscribeOnBothProtocols opens one client per websocket protocol, each
+// subscribed as operation 1 to events of org and the protocol's name.
+func subscribeOnBothProtocols(t *testing.T, g *gateway, org string) []*wsClient {
+	t.Helper()
 	var clients []*wsClient
 	for _, protocol := range []string{live.ProtocolTransportWS, live.ProtocolLegacyWS} {
 		c := dial(t, g, protocol, nil)
 		c.init(nil)
-		c.subscribe("1", liveQuery, orgFilter("Shutdown "+protocol))
+		c.subscribe("1", liveQuery, orgFilter(org+" "+protocol))
 		clients = append(clients, c)
 	}
 	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
+	return clients
+}
+
+func TestHubCloseEndsSocketSubscriptions(t *testing.T) {
+	g := startGateway(t, options{})
+	clients := subscribeOnBothProtocols(t, g, "Shutdown")
 
 	g.hub.Close()
 	for _, c := range clients {
@@ -177,14 +185,7 @@ func TestHubCloseEndsSocketSubscriptions(t *testing.T) {
 
 func TestShutdownClosesSocketsAfterShuttingDown(t *testing.T) {
 	g := startGateway(t, options{})
-	var clients []*wsClient
-	for _, protocol := range []string{live.ProtocolTransportWS, live.ProtocolLegacyWS} {
-		c := dial(t, g, protocol, nil)
-		c.init(nil)
-		c.subscribe("1", liveQuery, orgFilter("Stop "+protocol))
-		clients = append(clients, c)
-	}
-	waitFor(t, "two subscribers", func() bool { return g.hub.Stats().FeedSubscribers == 2 })
+	clients := subscribeOnBothProtocols(t, g, "Stop")
 
 	g.hub.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
