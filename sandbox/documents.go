@@ -176,6 +176,8 @@ func exclusionQuery(words, fields []string) (string, error) {
 type documentSQL struct {
 	where []string
 	args  []any
+	// keyword is set when a full-text match picks the documents.
+	keyword bool
 }
 
 func (d *documentSQL) add(cond string, args ...any) {
@@ -215,6 +217,15 @@ func (d *documentSQL) addAnnotations(annotations []string) {
 func (s *Server) queryDocuments(ctx context.Context, d documentSQL, page, count int) ([]cognism.Document, error) {
 	query := "SELECT d.data FROM documents d WHERE " + strings.Join(d.where, " AND ") +
 		" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?"
+	if d.keyword {
+		// A common keyword matches a large share of the documents. The
+		// matches are filtered and sorted on the narrow documents_keys
+		// index and only the page's documents are read: a search for
+		// "appoints" took 0.5 ms this way against 5 ms sorting whole rows.
+		query = "SELECT d.data FROM documents d WHERE d.uid IN (" +
+			"SELECT d.uid FROM documents d INDEXED BY documents_keys WHERE " + strings.Join(d.where, " AND ") +
+			" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?) ORDER BY d.day DESC, d.uid DESC"
+	}
 	rows, err := s.stmts.query(ctx, query, append(d.args, count, page*count)...)
 	if err != nil {
 		return nil, err
@@ -249,6 +260,7 @@ func (s *Server) searchDocuments(ctx context.Context, ds documentSearch) ([]cogn
 	}
 	if match != "" {
 		d.add("d.uid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)", match)
+		d.keyword = true
 	}
 	exclude, err := exclusionQuery(ds.exclusions, ds.fields)
 	if err != nil {

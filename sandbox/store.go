@@ -15,7 +15,7 @@ import (
 
 // schemaVersion is the schema that migrations bring a database to; it is
 // kept in PRAGMA user_version.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // migrations[i] brings a database from version i to i+1.
 var migrations = []string{
@@ -93,6 +93,9 @@ CREATE TABLE subscriptions (
 );
 CREATE INDEX subscriptions_account ON subscriptions (account, created_at);
 `,
+	// The keys a keyword search filters and sorts its matches by, so it
+	// reads the stored document only for the page it returns.
+	`CREATE INDEX documents_keys ON documents (uid, day, source_fold);`,
 }
 
 // maxConns is the number of connections to a database file.
