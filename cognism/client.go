@@ -270,7 +270,7 @@ func (c *Client) attempt(ctx context.Context, cl call) (body []byte, apiErr *API
 	}
 	defer resp.Body.Close()
 
-	body, err = readBody(cl, resp.Body)
+	body, err = readBody(cl, resp.Body, resp.ContentLength)
 	var tooLarge *DecodeError
 	if errors.As(err, &tooLarge) {
 		return nil, nil, nil, err
@@ -282,12 +282,17 @@ func (c *Client) attempt(ctx context.Context, cl call) (body []byte, apiErr *API
 }
 
 // readBody reads a success body of at most maxBody bytes, or returns a
-// *DecodeError for a larger one.
-func readBody(cl call, body io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(body, maxBody+1))
-	if err != nil {
+// *DecodeError for a larger one. A known length sizes the buffer at once.
+func readBody(cl call, body io.Reader, length int64) ([]byte, error) {
+	size := 0
+	if length >= 0 && length <= maxBody {
+		size = int(length) + bytes.MinRead
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	if _, err := buf.ReadFrom(io.LimitReader(body, maxBody+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > maxBody {
 		return nil, &DecodeError{
 			Endpoint: cl.endpoint.String(),

@@ -504,7 +504,7 @@ func TestReadBodyRejectsOversizedBody(t *testing.T) {
 	t.Parallel()
 
 	cl := call{endpoint: endpointEventsCSV}
-	_, err := readBody(cl, &countingReader{})
+	_, err := readBody(cl, &countingReader{}, -1)
 	var decodeErr *DecodeError
 	if !errors.As(err, &decodeErr) {
 		t.Fatalf("readBody of an endless body error = %v, want a *DecodeError", err)

@@ -3,10 +3,9 @@ package graph
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
+	"strings"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -54,7 +53,11 @@ func (t *sharedGets) RoundTrip(req *http.Request) (*http.Response, error) {
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.(*bufferedResponse).copyFor(req), nil
+		buffered := r.Val.(*bufferedResponse)
+		if !r.Shared {
+			return buffered.own(req), nil
+		}
+		return buffered.copyFor(req), nil
 	case <-req.Context().Done():
 		closeBody(req)
 		return nil, req.Context().Err()
@@ -71,7 +74,7 @@ func (t *sharedGets) send(req *http.Request) (*bufferedResponse, error) {
 		defer cancel()
 	}
 
-	resp, err := t.base.RoundTrip(req.Clone(ctx))
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -79,11 +82,30 @@ func (t *sharedGets) send(req *http.Request) (*bufferedResponse, error) {
 
 	// A longer body is cut one byte past the limit, so the client sees it
 	// is too large and reports that instead of a network failure.
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxSharedBody+1))
-	if err != nil {
+	body := bytes.NewBuffer(make([]byte, 0, bufferSize(resp.ContentLength, maxSharedBody)))
+	if _, err := body.ReadFrom(io.LimitReader(resp.Body, maxSharedBody+1)); err != nil {
 		return nil, err
 	}
-	return &bufferedResponse{resp: resp, body: body}, nil
+	return &bufferedResponse{resp: resp, body: body.Bytes()}, nil
+}
+
+// bufferSize is the room to read a body of the announced length into in
+// one go, or 0 when the length is unknown or over limit.
+func bufferSize(length, limit int64) int {
+	if length < 0 || length > limit {
+		return 0
+	}
+	return int(length) + bytes.MinRead
+}
+
+// own returns the response itself for req, the only request that waited
+// for it.
+func (s *bufferedResponse) own(req *http.Request) *http.Response {
+	resp := s.resp
+	resp.Body = io.NopCloser(bytes.NewReader(s.body))
+	resp.ContentLength = int64(len(s.body))
+	resp.Request = req
+	return resp
 }
 
 // copyFor returns a copy of the response for req, with its own body reader
@@ -98,12 +120,14 @@ func (s *bufferedResponse) copyFor(req *http.Request) *http.Response {
 }
 
 // sharedKey identifies the requests that may share one response: the URL,
-// the Accept header and a digest of the credential headers.
+// the Accept header and the credential headers. Header values cannot hold
+// a NUL byte, so the parts cannot run into one another.
 func sharedKey(req *http.Request) string {
-	digest := sha256.New()
-	for _, name := range []string{"X-API-AccessToken", "X-API-SecretKey", "Authorization"} {
-		_, _ = io.WriteString(digest, req.Header.Get(name))
-		_, _ = digest.Write([]byte{0})
+	var key strings.Builder
+	key.WriteString(req.URL.String())
+	for _, name := range []string{"Accept", "X-API-AccessToken", "X-API-SecretKey", "Authorization"} {
+		key.WriteByte(0)
+		key.WriteString(req.Header.Get(name))
 	}
-	return req.URL.String() + " " + req.Header.Get("Accept") + " " + hex.EncodeToString(digest.Sum(nil))
+	return key.String()
 }
