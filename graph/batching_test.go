@@ -93,3 +93,21 @@ func TestSameNameFetchedOncePerRequest(t *testing.T) {
 		t.Errorf("three spellings of IBM made %d company calls, want 1", n)
 	}
 }
+
+func TestDocumentSearchFetchesOnlySelectedJoins(t *testing.T) {
+	g := newGateway(t)
+	resetUpstream(t)
+
+	resp := g.do(`{ documents(search: {sources: ["Reuters"], keywords: ["appoints"]}) {
+		documents { quotations { speakerName } organizations { name } } } }`, nil, nil)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("query failed: %+v", resp.Errors)
+	}
+	calls := callsBy(map[string]int{})
+	if n := calls[queries.EndpointPeople]; n != 0 {
+		t.Errorf("a search selecting no speaker made %d person calls, want 0", n)
+	}
+	if calls[queries.EndpointCompany] == 0 {
+		t.Error("a search selecting organizations made no company call")
+	}
+}

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -45,24 +44,17 @@ func (r *Resolver) companyByName(ctx context.Context, name string) (*model.Compa
 // field, so one failed name does not null the list and, through it, its
 // parents.
 func (r *Resolver) companiesByName(ctx context.Context, names []string) ([]model.Company, error) {
-	found := make([]*model.Company, len(names))
-	errs := make([]error, len(names))
-	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Go(func() {
-			found[i], errs[i] = r.companyByName(ctx, name)
-		})
-	}
-	wg.Wait()
+	wait := r.loaders(ctx).CompaniesLater(ctx, names)
 
 	out := make([]model.Company, 0, len(names))
-	for i := range names {
-		if errs[i] != nil {
-			graphql.AddError(ctx, errs[i])
+	for i, name := range names {
+		companies, err := wait[i]()
+		if err != nil {
+			graphql.AddError(ctx, err)
 			continue
 		}
-		if found[i] != nil {
-			out = append(out, *found[i])
+		if c := pickCompany(companies, strings.TrimSpace(name)); c != nil {
+			out = append(out, *c)
 		}
 	}
 	return out, nil

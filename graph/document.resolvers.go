@@ -43,7 +43,9 @@ func (r *queryResolver) Documents(ctx context.Context, search model.DocumentSear
 	if err != nil {
 		return nil, err
 	}
-	return documentSearchFromUpstream(result), nil
+	out := documentSearchFromUpstream(result)
+	r.prefetchDocumentJoins(ctx, out.Documents)
+	return out, nil
 }
 
 // DocumentsReport is the resolver for the documentsReport field.

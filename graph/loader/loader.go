@@ -43,6 +43,9 @@ type Options struct {
 	// resolvers without loaders would behave. It exists to measure what
 	// the loaders save.
 	Unbatched bool
+	// PrefetchWait bounds how long Prefetch waits for its calls to be
+	// sent; zero means DefaultPrefetchWait.
+	PrefetchWait time.Duration
 	// Admit, when set, runs before each upstream call with the batch's
 	// context. An error it returns becomes the key's result, no call is
 	// made, and the error is not cached unless Cacheable reports it final.
@@ -53,26 +56,32 @@ type Options struct {
 // with New: they cache results, and no result may outlive its request or
 // reach a caller with other credentials.
 type Loaders struct {
-	names *spellings
+	names        *spellings
+	prefetchWait time.Duration
 
-	companies *dataloader.Loader[string, []cognism.Company]
-	people    *dataloader.Loader[PersonKey, []cognism.Person]
-	staff     *dataloader.Loader[string, []cognism.Person]
-	events    *dataloader.Loader[EventsKey, []cognism.Event]
-	documents *dataloader.Loader[DocumentsKey, *cognism.Report]
+	companies *keyed[string, []cognism.Company]
+	people    *keyed[PersonKey, []cognism.Person]
+	staff     *keyed[string, []cognism.Person]
+	events    *keyed[EventsKey, []cognism.Event]
+	documents *keyed[DocumentsKey, *cognism.Report]
 }
 
 // New returns the loaders of one request over client.
 func New(client *cognism.Client, opts Options) *Loaders {
 	names := &spellings{first: map[string]string{}}
 	f := fetcher{client: client, names: names}
+	wait := opts.PrefetchWait
+	if wait <= 0 {
+		wait = DefaultPrefetchWait
+	}
 	return &Loaders{
-		names:     names,
-		companies: newLoader(f.companies, opts),
-		people:    newLoader(f.people, opts),
-		staff:     newLoader(f.staff, opts),
-		events:    newLoader(f.events, opts),
-		documents: newLoader(f.documents, opts),
+		names:        names,
+		prefetchWait: wait,
+		companies:    newLoader(f.companies, opts),
+		people:       newLoader(f.people, opts),
+		staff:        newLoader(f.staff, opts),
+		events:       newLoader(f.events, opts),
+		documents:    newLoader(f.documents, opts),
 	}
 }
 
@@ -80,27 +89,43 @@ func New(client *cognism.Client, opts Options) *Loaders {
 // Names are matched case-insensitively upstream, so "IBM" and "ibm" share
 // one call.
 func (l *Loaders) Companies(ctx context.Context, name string) ([]cognism.Company, error) {
-	return load(ctx, l.companies, l.names.key(name))
+	return load(ctx, l.companies.Loader, l.names.key(name))
+}
+
+// CompaniesLater queues every name with the company loader at once and
+// returns, per name, a function that waits for its companies. A blank name
+// lists no company and costs no call.
+func (l *Loaders) CompaniesLater(ctx context.Context, names []string) []func() ([]cognism.Company, error) {
+	out := make([]func() ([]cognism.Company, error), len(names))
+	for i, name := range names {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			out[i] = func() ([]cognism.Company, error) { return nil, nil }
+			continue
+		}
+		out[i] = later(ctx, l.companies.Loader, l.names.key(name))
+	}
+	return out
 }
 
 // People returns the people a person search lists for key.
 func (l *Loaders) People(ctx context.Context, key PersonKey) ([]cognism.Person, error) {
-	return load(ctx, l.people, key)
+	return load(ctx, l.people.Loader, key)
 }
 
 // Staff returns the people whose current employer is company.
 func (l *Loaders) Staff(ctx context.Context, company string) ([]cognism.Person, error) {
-	return load(ctx, l.staff, l.names.key(company))
+	return load(ctx, l.staff.Loader, l.names.key(company))
 }
 
 // Events returns one page of the event stream.
 func (l *Loaders) Events(ctx context.Context, key EventsKey) ([]cognism.Event, error) {
-	return load(ctx, l.events, key)
+	return load(ctx, l.events.Loader, key)
 }
 
 // Documents returns one page of the entity search, parsed.
 func (l *Loaders) Documents(ctx context.Context, key DocumentsKey) (*cognism.Report, error) {
-	return load(ctx, l.documents, key)
+	return load(ctx, l.documents.Loader, key)
 }
 
 // spellings remembers the first spelling of each case-folded name, so a
@@ -132,12 +157,18 @@ func (s *spellings) original(folded string) string {
 	return folded
 }
 
+// keyed is the loader of one endpoint, with what Prefetch needs to start
+// calls outside the batch window.
+type keyed[K comparable, V any] struct {
+	*dataloader.Loader[K, V]
+	cache *thunkCache[K, V] // nil when unbatched
+	sem   chan struct{}     // the concurrency bound, shared by every batch
+	fetch func(context.Context, K) (V, error)
+}
+
 // newLoader wraps fetch, which calls upstream for one key, in a batched
 // loader that runs at most opts.Concurrency fetches at a time.
-func newLoader[K comparable, V any](
-	fetch func(context.Context, K) (V, error),
-	opts Options,
-) *dataloader.Loader[K, V] {
+func newLoader[K comparable, V any](fetch func(context.Context, K) (V, error), opts Options) *keyed[K, V] {
 	limit := opts.Concurrency
 	if limit <= 0 {
 		limit = DefaultConcurrency
@@ -147,19 +178,23 @@ func newLoader[K comparable, V any](
 		wait = DefaultWait
 	}
 
-	// The semaphore is shared by every batch of this loader, so the bound
-	// holds across batch windows too.
-	sem := make(chan struct{}, limit)
+	k := &keyed[K, V]{sem: make(chan struct{}, limit), fetch: admitted(opts.Admit, fetch)}
 	batchFn := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
-		return runBatch(ctx, keys, sem, admitted(opts.Admit, fetch))
+		return runBatch(ctx, keys, k.sem, k.fetch, nil)
 	}
 	if opts.Unbatched {
-		return dataloader.NewBatchedLoader(batchFn,
+		k.Loader = dataloader.NewBatchedLoader(batchFn,
 			dataloader.WithBatchCapacity[K, V](1),
 			dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}),
 		)
+		return k
 	}
-	return dataloader.NewBatchedLoader(batchFn, dataloader.WithWait[K, V](wait))
+	k.cache = &thunkCache[K, V]{thunks: map[K]dataloader.Thunk[V]{}}
+	k.Loader = dataloader.NewBatchedLoader(batchFn,
+		dataloader.WithWait[K, V](wait),
+		dataloader.WithCache[K, V](k.cache),
+	)
+	return k
 }
 
 // runBatch fetches each distinct key once, at most cap(sem) at a time, and
@@ -169,6 +204,7 @@ func runBatch[K comparable, V any](
 	keys []K,
 	sem chan struct{},
 	fetch func(context.Context, K) (V, error),
+	sent *sendCount,
 ) []*dataloader.Result[V] {
 	distinct := make(map[K]*dataloader.Result[V], len(keys))
 	var order []K
@@ -182,22 +218,22 @@ func runBatch[K comparable, V any](
 	// differs between requests. Sorted, identical concurrent requests start
 	// the same calls first and share them upstream while the bound holds
 	// the rest back.
-	slices.SortFunc(order, func(a, b K) int { return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	sortKeys(order)
 
 	// A call takes its slot before its goroutine starts, so calls start in
 	// that order and no goroutine waits for a slot.
+	sends := sent.forBatch(len(order))
 	var group errgroup.Group
-	for _, key := range order {
+	for i, key := range order {
 		result := distinct[key]
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+		if !takeSlot(ctx, sem, func() { sends.markFrom(i) }) {
 			result.Error = ctx.Err()
 			continue
 		}
 		group.Go(func() error {
 			defer func() { <-sem }()
-			result.Data, result.Error = safeFetch(ctx, key, fetch)
+			result.Data, result.Error = safeFetch(sends.traced(ctx, i), key, fetch)
+			sends.mark(i)
 			return nil
 		})
 	}
@@ -208,6 +244,39 @@ func runBatch[K comparable, V any](
 		results[i] = distinct[key]
 	}
 	return results
+}
+
+// takeSlot takes a slot of sem, calling full first when none is free, and
+// reports false when ctx ends before a slot is free.
+func takeSlot(ctx context.Context, sem chan struct{}, full func()) bool {
+	select {
+	case sem <- struct{}{}:
+		return true
+	default:
+	}
+	full()
+	select {
+	case sem <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// sortKeys sorts keys by their printed form, printing each key once.
+func sortKeys[K comparable](keys []K) {
+	type printed struct {
+		key  K
+		text string
+	}
+	list := make([]printed, len(keys))
+	for i, k := range keys {
+		list[i] = printed{k, fmt.Sprint(k)}
+	}
+	slices.SortFunc(list, func(a, b printed) int { return cmp.Compare(a.text, b.text) })
+	for i := range list {
+		keys[i] = list[i].key
+	}
 }
 
 // admitted returns fetch preceded by admit, or fetch itself when admit is
@@ -257,11 +326,20 @@ func (e *PanicError) Error() string {
 // load waits for key and drops the cached result again when its error may
 // pass, so a later load in the same request calls upstream again.
 func load[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], key K) (V, error) {
-	value, err := l.Load(ctx, key)()
-	if err != nil && !Cacheable(err) {
-		l.Clear(ctx, key)
+	return later(ctx, l, key)()
+}
+
+// later queues key and returns a function that waits for its result, as
+// load does.
+func later[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], key K) func() (V, error) {
+	thunk := l.Load(ctx, key)
+	return func() (V, error) {
+		value, err := thunk()
+		if err != nil && !Cacheable(err) {
+			l.Clear(ctx, key)
+		}
+		return value, err
 	}
-	return value, err
 }
 
 // Cacheable reports whether an error is final for the rest of a request: a

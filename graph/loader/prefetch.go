@@ -1,0 +1,221 @@
+package loader
+
+import (
+	"context"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/cognism/graphql-gateway/cognism"
+)
+
+// DefaultPrefetchWait bounds how long Prefetch waits for its calls to be
+// sent. Sending takes a few milliseconds even for hundreds of calls; the
+// bound matters only when a call joins an identical one in flight and is
+// never written itself.
+const DefaultPrefetchWait = 10 * time.Millisecond
+
+// Prefetch starts at once the upstream calls for the company names and
+// person keys that this request has not loaded yet, and returns once each
+// of them has been written upstream, has ended, or waits for a slot under
+// the concurrency bound, or when ctx ends or Options.PrefetchWait passes.
+// Resolvers that load these keys later share the calls.
+//
+// A resolver that knows the joins below its result calls Prefetch before it
+// returns: the calls then go out before the execution of the rest of the
+// operation competes with them for CPU, and that execution runs while the
+// upstream answers.
+func (l *Loaders) Prefetch(ctx context.Context, companies []string, people []PersonKey) {
+	folded := make([]string, 0, len(companies))
+	for _, name := range companies {
+		if name != "" {
+			folded = append(folded, l.names.key(name))
+		}
+	}
+
+	waits := []<-chan struct{}{
+		l.companies.start(ctx, folded),
+		l.people.start(ctx, people),
+	}
+	timer := time.NewTimer(l.prefetchWait)
+	defer timer.Stop()
+	for _, sent := range waits {
+		select {
+		case <-sent:
+		case <-timer.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// start queues the keys that are not in the cache as one batch, sent at
+// once instead of after the batch window, and returns a channel closed when
+// each of their calls has been written, has ended, or waits for a slot.
+func (k *keyed[K, V]) start(ctx context.Context, keys []K) <-chan struct{} {
+	if k.cache == nil {
+		return closed
+	}
+	pending := map[K]*pendingResult[V]{}
+	var order []K
+	for _, key := range keys {
+		if _, queued := pending[key]; queued {
+			continue
+		}
+		p := &pendingResult[V]{done: make(chan struct{})}
+		if k.cache.add(key, p.wait) {
+			pending[key] = p
+			order = append(order, key)
+		}
+	}
+	if len(order) == 0 {
+		return closed
+	}
+
+	sent := newSendCount(len(order))
+	go func() {
+		results := runBatch(ctx, order, k.sem, k.fetch, sent)
+		for i, key := range order {
+			pending[key].set(results[i].Data, results[i].Error)
+		}
+	}()
+	return sent.done
+}
+
+// closed is a channel that never blocks.
+var closed = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// pendingResult is the result of a prefetched key, set once its call ends.
+type pendingResult[V any] struct {
+	done  chan struct{}
+	value V
+	err   error
+}
+
+func (p *pendingResult[V]) set(value V, err error) {
+	p.value, p.err = value, err
+	close(p.done)
+}
+
+func (p *pendingResult[V]) wait() (V, error) {
+	<-p.done
+	return p.value, p.err
+}
+
+// thunkCache is the cache of one loader. Prefetch adds its own pending
+// results to it, which later loads of the same keys find.
+type thunkCache[K comparable, V any] struct {
+	mu     sync.Mutex
+	thunks map[K]dataloader.Thunk[V]
+}
+
+// add stores thunk for key unless key has one, and reports whether it did.
+func (c *thunkCache[K, V]) add(key K, thunk dataloader.Thunk[V]) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.thunks[key]; ok {
+		return false
+	}
+	c.thunks[key] = thunk
+	return true
+}
+
+// Get returns the thunk stored for key.
+func (c *thunkCache[K, V]) Get(_ context.Context, key K) (dataloader.Thunk[V], bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	thunk, ok := c.thunks[key]
+	return thunk, ok
+}
+
+// Set stores thunk for key.
+func (c *thunkCache[K, V]) Set(_ context.Context, key K, thunk dataloader.Thunk[V]) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.thunks[key] = thunk
+}
+
+// Delete drops key and reports whether it was stored.
+func (c *thunkCache[K, V]) Delete(_ context.Context, key K) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.thunks[key]
+	delete(c.thunks, key)
+	return ok
+}
+
+// Clear drops every key.
+func (c *thunkCache[K, V]) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.thunks)
+}
+
+// sendCount closes done once each of n calls has counted as sent.
+type sendCount struct {
+	left atomic.Int64
+	done chan struct{}
+}
+
+func newSendCount(n int) *sendCount {
+	s := &sendCount{done: make(chan struct{})}
+	s.left.Store(int64(n))
+	return s
+}
+
+// forBatch returns the per-call marks of a batch of n distinct keys, or nil
+// when nothing waits for the batch's calls to be sent.
+func (s *sendCount) forBatch(n int) *batchSends {
+	if s == nil {
+		return nil
+	}
+	return &batchSends{count: s, marked: make([]atomic.Bool, n)}
+}
+
+// batchSends marks each call of a batch as sent once.
+type batchSends struct {
+	count  *sendCount
+	marked []atomic.Bool
+}
+
+// mark counts call i as sent, once.
+func (b *batchSends) mark(i int) {
+	if b == nil || b.marked[i].Swap(true) {
+		return
+	}
+	if b.count.left.Add(-1) == 0 {
+		close(b.count.done)
+	}
+}
+
+// markFrom counts call i and every later one as sent.
+func (b *batchSends) markFrom(i int) {
+	if b == nil {
+		return
+	}
+	for j := i; j < len(b.marked); j++ {
+		b.mark(j)
+	}
+}
+
+// traced returns ctx with a trace that marks call i once its request has
+// been written upstream.
+func (b *batchSends) traced(ctx context.Context, i int) context.Context {
+	if b == nil {
+		return ctx
+	}
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { b.mark(i) },
+	})
+}
+
+// Assert that thunkCache is a dataloader cache.
+var _ dataloader.Cache[string, []cognism.Company] = (*thunkCache[string, []cognism.Company])(nil)
