@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg.gcPercent = graph.SetGCPercent(os.Getenv)
 	logger := newLogger(cfg.logLevel)
 	return serve(ctx, cfg, logger)
 }
@@ -98,6 +99,7 @@ type config struct {
 	maxUpstreamCalls    int // -1: no limit
 	upstreamTimeout     time.Duration
 	newsSources         []string
+	gcPercent           string // the collector's target, as GOGC spells it
 }
 
 // sandboxNewsSources are the sources the sandbox seeds documents from, the
@@ -370,7 +372,8 @@ func logStart(logger *slog.Logger, cfg config, up upstream, addr net.Addr) {
 		"graphiql", base+"/",
 		"graphql", base+"/query",
 		"credentials", credentialSource(cfg, up),
-		"upstream_concurrency", cfg.upstreamConcurrency)
+		"upstream_concurrency", cfg.upstreamConcurrency,
+		"gogc", cfg.gcPercent)
 }
 
 // credentialSource names where the default credentials come from, never

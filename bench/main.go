@@ -107,6 +107,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The gateway's garbage collection target applies here too, as the
+	// gateway runs in this process.
+	gogc := graph.SetGCPercent(os.Getenv)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// A database file, unlike :memory:, lets the sandbox serve several
 	// requests at once, as a real upstream would.
@@ -127,8 +130,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	defer api.Close()
 	env := &bench{sandbox: sb, apiURL: api.URL, logger: quiet, recorder: rec}
 
-	fmt.Fprintf(out, "Measured with `go run ./bench %s` on %s/%s, %d CPUs, %s; sandbox scale %g, seed 1, database in a temporary file.\n\n",
-		strings.Join(args, " "), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), opts.scale)
+	fmt.Fprintf(out, "Measured with `go run ./bench %s` on %s/%s, %d CPUs, %s, GOGC %s; sandbox scale %g, seed 1, database in a temporary file.\n\n",
+		strings.Join(args, " "), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), gogc, opts.scale)
 	if err := env.callTable(out, opts.queries); err != nil {
 		return err
 	}
