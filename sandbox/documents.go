@@ -215,6 +215,16 @@ func (d *documentSQL) addAnnotations(annotations []string) {
 
 // queryDocuments returns the matching documents, newest first.
 func (s *Server) queryDocuments(ctx context.Context, d documentSQL, page, count int) ([]cognism.Document, error) {
+	stored, err := s.queryStoredDocuments(ctx, d, page, count)
+	if err != nil {
+		return nil, err
+	}
+	return decodeDocuments(stored)
+}
+
+// queryStoredDocuments returns the matching documents as stored, newest
+// first.
+func (s *Server) queryStoredDocuments(ctx context.Context, d documentSQL, page, count int) ([]string, error) {
 	query := "SELECT d.data FROM documents d WHERE " + strings.Join(d.where, " AND ") +
 		" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?"
 	if d.keyword {
@@ -232,24 +242,33 @@ func (s *Server) queryDocuments(ctx context.Context, d documentSQL, page, count 
 	}
 	defer rows.Close()
 
-	out := []cognism.Document{}
+	out := []string{}
 	for rows.Next() {
 		var data string
 		if err := rows.Scan(&data); err != nil {
 			return nil, err
 		}
+		out = append(out, data)
+	}
+	return out, rows.Err()
+}
+
+// decodeDocuments decodes stored documents.
+func decodeDocuments(stored []string) ([]cognism.Document, error) {
+	out := make([]cognism.Document, 0, len(stored))
+	for _, data := range stored {
 		var doc cognism.Document
 		if err := json.Unmarshal([]byte(data), &doc); err != nil {
 			return nil, err
 		}
 		out = append(out, doc)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // searchDocuments runs a keyword search. A malformed keyword or exclusion
 // is returned as a *badRequest.
-func (s *Server) searchDocuments(ctx context.Context, ds documentSearch) ([]cognism.Document, error) {
+func (s *Server) searchDocuments(ctx context.Context, ds documentSearch) ([]string, error) {
 	var d documentSQL
 	d.addSources(ds.sources)
 	d.add("d.day BETWEEN ? AND ?", ds.fromDay, ds.toDay)
@@ -270,7 +289,7 @@ func (s *Server) searchDocuments(ctx context.Context, ds documentSearch) ([]cogn
 		d.add("d.uid NOT IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)", exclude)
 	}
 	d.addAnnotations(ds.annotations)
-	return s.queryDocuments(ctx, d, ds.page, ds.count)
+	return s.queryStoredDocuments(ctx, d, ds.page, ds.count)
 }
 
 // badRequest is an error in the request, which the handler reports as a
@@ -289,8 +308,8 @@ func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 		Query     cognism.DocumentQuery        `json:"query"`
 		Documents []map[string]json.RawMessage `json:"documents"`
 	}{Query: ds.echo(), Documents: []map[string]json.RawMessage{}}
-	for _, doc := range docs {
-		shaped, err := selectFields(doc, ds.outputFields)
+	for _, stored := range docs {
+		shaped, err := selectFields(stored, ds.outputFields)
 		if err != nil {
 			s.internalError(w, r, err)
 			return
@@ -300,7 +319,7 @@ func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) runDocumentSearch(w http.ResponseWriter, r *http.Request) (documentSearch, []cognism.Document, bool) {
+func (s *Server) runDocumentSearch(w http.ResponseWriter, r *http.Request) (documentSearch, []string, bool) {
 	ds, err := parseDocumentSearch(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -331,16 +350,12 @@ func (ds documentSearch) echo() cognism.DocumentQuery {
 	}
 }
 
-// selectFields keeps the requested fields of a document, with uid as a
-// JSON number as the vendor documents it. Fields stay encoded, so only
-// the top level of the document is decoded again.
-func selectFields(doc cognism.Document, fields []string) (map[string]json.RawMessage, error) {
-	data, err := json.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
+// selectFields keeps the requested fields of a stored document, with uid
+// as a JSON number as the vendor documents it. Fields stay encoded, so
+// only the top level of the document is decoded.
+func selectFields(stored string, fields []string) (map[string]json.RawMessage, error) {
 	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
+	if err := json.Unmarshal([]byte(stored), &all); err != nil {
 		return nil, err
 	}
 	out := make(map[string]json.RawMessage, len(fields))
@@ -349,12 +364,16 @@ func selectFields(doc cognism.Document, fields []string) (map[string]json.RawMes
 			out[f] = v
 		}
 	}
-	if _, ok := out["uid"]; ok {
-		uid, err := json.Marshal(json.Number(string(doc.UID)))
+	if v, ok := out["uid"]; ok {
+		var uid cognism.FlexString
+		if err := json.Unmarshal(v, &uid); err != nil {
+			return nil, err
+		}
+		number, err := json.Marshal(json.Number(string(uid)))
 		if err != nil {
 			return nil, err
 		}
-		out["uid"] = uid
+		out["uid"] = number
 	}
 	return out, nil
 }
@@ -399,8 +418,13 @@ func keepFields(doc cognism.Document, fields []string) cognism.Document {
 
 // handleDocumentsText serves GET /api/v1/documents/txt.
 func (s *Server) handleDocumentsText(w http.ResponseWriter, r *http.Request) {
-	ds, docs, ok := s.runDocumentSearch(w, r)
+	ds, stored, ok := s.runDocumentSearch(w, r)
 	if !ok {
+		return
+	}
+	docs, err := decodeDocuments(stored)
+	if err != nil {
+		s.internalError(w, r, err)
 		return
 	}
 	report := &cognism.Report{Query: []cognism.ReportParam{
