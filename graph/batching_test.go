@@ -111,3 +111,20 @@ func TestDocumentSearchFetchesOnlySelectedJoins(t *testing.T) {
 		t.Error("a search selecting organizations made no company call")
 	}
 }
+
+func TestEventsFetchOnlySelectedJoins(t *testing.T) {
+	g := newGateway(t)
+	resetUpstream(t)
+
+	resp := g.do(`{ events(first: 20) { nodes { organization company { name } } } }`, nil, nil)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("query failed: %+v", resp.Errors)
+	}
+	calls := callsBy(map[string]int{})
+	if n := calls[queries.EndpointPeople]; n != 0 {
+		t.Errorf("events selecting no person made %d person calls, want 0", n)
+	}
+	if calls[queries.EndpointCompany] == 0 {
+		t.Error("events selecting company made no company call")
+	}
+}

@@ -71,7 +71,9 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(page), nil
+	conn := eventConnection(page)
+	r.prefetchEventJoins(ctx, conn.Nodes, connectionNodes)
+	return conn, nil
 }
 
 // SearchEvents is the resolver for the searchEvents field.
@@ -103,7 +105,9 @@ func (r *queryResolver) SearchEvents(ctx context.Context, search model.EventSear
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(page), nil
+	conn := eventConnection(page)
+	r.prefetchEventJoins(ctx, conn.Nodes, connectionNodes)
+	return conn, nil
 }
 
 // EventsCSV is the resolver for the eventsCsv field.

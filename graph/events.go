@@ -117,7 +117,9 @@ func (r *Resolver) eventsConnection(ctx context.Context, q eventQuery, w window)
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(page), nil
+	conn := eventConnection(page)
+	r.prefetchEventJoins(ctx, conn.Nodes, connectionNodes)
+	return conn, nil
 }
 
 // eventsCSV returns the CSV export of the window. When the window is one

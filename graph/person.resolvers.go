@@ -35,7 +35,9 @@ func (r *personResolver) Events(ctx context.Context, obj *model.Person, first *i
 	if err != nil {
 		return nil, err
 	}
-	return convertAll(events, EventFromUpstream), nil
+	out := convertAll(events, EventFromUpstream)
+	r.prefetchEventJoins(ctx, out, [][]string{{}})
+	return out, nil
 }
 
 // Company is the resolver for the company field.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -31,6 +32,75 @@ func selectsFrom(op *graphql.OperationContext, set ast.SelectionSet, path []stri
 		}
 	}
 	return false
+}
+
+// connectionNodes are the paths from a connection to its items.
+var connectionNodes = [][]string{{"nodes"}, {"edges", "node"}}
+
+// selectsAny reports whether the selection reaches field below any of the
+// paths.
+func selectsAny(ctx context.Context, paths [][]string, field string) bool {
+	for _, p := range paths {
+		if selects(ctx, append(slices.Clone(p), field)...) {
+			return true
+		}
+	}
+	return false
+}
+
+// prefetchEventJoins starts the company and person calls that the
+// selection of events below paths makes first, and returns once they are
+// sent. A person is searched at the event's first organisation, or at all
+// of them and by name alone after a job-leave event. Further searches
+// depend on the results of those, so they are left to the resolver.
+func (r *Resolver) prefetchEventJoins(ctx context.Context, events []model.Event, paths [][]string) {
+	company := selectsAny(ctx, paths, "company")
+	previous := selectsAny(ctx, paths, "previousCompany")
+	person := selectsAny(ctx, paths, "person")
+	if !company && !previous && !person {
+		return
+	}
+
+	var names []string
+	var people []loader.PersonKey
+	for i := range events {
+		ev := &events[i]
+		if company {
+			names = append(names, strings.TrimSpace(deref(ev.Organization)))
+		}
+		if previous {
+			names = append(names, strings.TrimSpace(deref(ev.PreviousOrganization)))
+		}
+		if person {
+			people = append(people, firstPersonKeys(ev)...)
+		}
+	}
+	r.loaders(ctx).Prefetch(ctx, names, people)
+}
+
+// firstPersonKeys returns the person searches that Event.person makes
+// before any search has returned.
+func firstPersonKeys(ev *model.Event) []loader.PersonKey {
+	e := ev.Employee
+	if e == nil {
+		return nil
+	}
+	name, first, last := deref(e.Name), deref(e.FirstName), deref(e.LastName)
+	orgs := employeeOrganizations(ev)
+	if ev.Type != jobLeaveType && len(orgs) > 0 {
+		orgs = orgs[:1]
+	}
+	if ev.Type == jobLeaveType || len(orgs) == 0 {
+		orgs = append(orgs, "")
+	}
+
+	var keys []loader.PersonKey
+	for _, org := range orgs {
+		if key, ok := personKey(name, first, last, org); ok {
+			keys = append(keys, key)
+		}
+	}
+	return keys
 }
 
 // prefetchDocumentJoins starts the company and person calls that the
