@@ -305,10 +305,15 @@ func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := struct {
-		Query     cognism.DocumentQuery        `json:"query"`
-		Documents []map[string]json.RawMessage `json:"documents"`
-	}{Query: ds.echo(), Documents: []map[string]json.RawMessage{}}
+		Query     cognism.DocumentQuery `json:"query"`
+		Documents []any               `json:"documents"`
+	}{Query: ds.echo(), Documents: []any{}}
+	whole := containsAll(ds.outputFields, documentFields)
 	for _, stored := range docs {
+		if doc, ok := numericUID(stored); whole && ok {
+			out.Documents = append(out.Documents, doc)
+			continue
+		}
 		shaped, err := selectFields(stored, ds.outputFields)
 		if err != nil {
 			s.internalError(w, r, err)
@@ -317,6 +322,31 @@ func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 		out.Documents = append(out.Documents, shaped)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// containsAll reports whether list contains every item of want.
+func containsAll(list, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(list, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// numericUID returns a whole stored document with its uid, stored first as
+// a string of digits, turned into a JSON number as the vendor documents
+// it. It reports false for any other stored form.
+func numericUID(stored string) (json.RawMessage, bool) {
+	rest, ok := strings.CutPrefix(stored, `{"uid":"`)
+	if !ok {
+		return nil, false
+	}
+	end := strings.IndexByte(rest, '"')
+	if end <= 0 || strings.Trim(rest[:end], "0123456789") != "" {
+		return nil, false
+	}
+	return json.RawMessage(`{"uid":` + rest[:end] + rest[end+1:]), true
 }
 
 func (s *Server) runDocumentSearch(w http.ResponseWriter, r *http.Request) (documentSearch, []string, bool) {

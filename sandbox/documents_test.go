@@ -297,3 +297,25 @@ func TestRemovedEntitySearchIsGone(t *testing.T) {
 	resp, body := ts.do(t, "GET", "/api/v1/documents/search?term=IBM", "", nil)
 	wantStatus(t, resp, body, http.StatusGone, "/api/v2/documents/search")
 }
+
+func TestNumericUIDRewritesOnlyDigitStrings(t *testing.T) {
+	for _, c := range []struct {
+		stored string
+		want   string
+		ok     bool
+	}{
+		{`{"uid":"100042","eid":"e1"}`, `{"uid":100042,"eid":"e1"}`, true},
+		{`{"uid":"abc","eid":"e1"}`, "", false},
+		{`{"uid":"","eid":"e1"}`, "", false},
+		{`{"eid":"e1","uid":"1"}`, "", false},
+		{`{"uid":7}`, "", false},
+	} {
+		got, ok := numericUID(c.stored)
+		if ok != c.ok {
+			t.Errorf("numericUID(%s) reported %v, want %v", c.stored, ok, c.ok)
+		}
+		if string(got) != c.want {
+			t.Errorf("numericUID(%s) = %s, want %s", c.stored, got, c.want)
+		}
+	}
+}
