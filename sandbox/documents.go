@@ -306,7 +306,7 @@ func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	out := struct {
 		Query     cognism.DocumentQuery `json:"query"`
-		Documents []any               `json:"documents"`
+		Documents []any                 `json:"documents"`
 	}{Query: ds.echo(), Documents: []any{}}
 	whole := containsAll(ds.outputFields, documentFields)
 	for _, stored := range docs {
