@@ -89,11 +89,16 @@ func (t *sharedGets) send(req *http.Request) (*bufferedResponse, error) {
 	return &bufferedResponse{resp: resp, body: body.Bytes()}, nil
 }
 
+// unknownLengthBuffer is the room first made for a body of unknown length.
+// net/http servers declare the length of short bodies themselves and send
+// longer ones in chunks, so such a body is rarely under 2 KiB.
+const unknownLengthBuffer = 8 << 10
+
 // bufferSize is the room to read a body of the announced length into in
-// one go, or 0 when the length is unknown or over limit.
+// one go, or unknownLengthBuffer when the length is unknown or over limit.
 func bufferSize(length, limit int64) int {
 	if length < 0 || length > limit {
-		return 0
+		return unknownLengthBuffer
 	}
 	return int(length) + bytes.MinRead
 }

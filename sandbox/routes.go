@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -271,11 +272,19 @@ func writeError(w http.ResponseWriter, status int, message string) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.MarshalWithOption(v, json.DisableHTMLEscape())
+	if err != nil {
+		status = http.StatusInternalServerError
+		body = []byte(`{"status":500,"error":"Internal Server Error","message":"encoding the response failed"}`)
+	}
+	body = append(body, '\n')
+
+	// A declared length spares the client chunked decoding and lets it
+	// size its buffer at once.
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_, _ = w.Write(body)
 }
 
 func writeText(w http.ResponseWriter, contentType, text string) {
