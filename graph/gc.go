@@ -13,12 +13,21 @@ import (
 const DefaultGCPercent = 200
 
 // SetGCPercent sets the collector's target to DefaultGCPercent unless GOGC
-// chose one, which the runtime read at start. It returns the target in
-// force, spelled as GOGC is.
+// is set, in which case the runtime applied it at start, or its default of
+// 100 when it could not read the value. It returns the target in force:
+// a percent, or "off".
 func SetGCPercent(getenv func(string) string) string {
-	if v := getenv("GOGC"); v != "" {
-		return v
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(DefaultGCPercent)
+		return strconv.Itoa(DefaultGCPercent)
 	}
-	debug.SetGCPercent(DefaultGCPercent)
-	return strconv.Itoa(DefaultGCPercent)
+
+	// The runtime offers no getter: setting a target returns the previous
+	// one, which is then put back.
+	inForce := debug.SetGCPercent(100)
+	debug.SetGCPercent(inForce)
+	if inForce < 0 {
+		return "off"
+	}
+	return strconv.Itoa(inForce)
 }

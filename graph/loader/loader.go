@@ -179,9 +179,7 @@ func newLoader[K comparable, V any](fetch func(context.Context, K) (V, error), o
 	}
 
 	k := &keyed[K, V]{sem: make(chan struct{}, limit), fetch: admitted(opts.Admit, fetch)}
-	batchFn := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
-		return runBatch(ctx, keys, k.sem, k.fetch, nil)
-	}
+	batchFn := k.batch
 	if opts.Unbatched {
 		k.Loader = dataloader.NewBatchedLoader(batchFn,
 			dataloader.WithBatchCapacity[K, V](1),
@@ -189,7 +187,7 @@ func newLoader[K comparable, V any](fetch func(context.Context, K) (V, error), o
 		)
 		return k
 	}
-	k.cache = &thunkCache[K, V]{thunks: map[K]dataloader.Thunk[V]{}}
+	k.cache = &thunkCache[K, V]{thunks: map[K]dataloader.Thunk[V]{}, pending: map[K]*pendingResult[V]{}}
 	k.Loader = dataloader.NewBatchedLoader(batchFn,
 		dataloader.WithWait[K, V](wait),
 		dataloader.WithCache[K, V](k.cache),

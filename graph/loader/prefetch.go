@@ -13,16 +13,16 @@ import (
 )
 
 // DefaultPrefetchWait bounds how long Prefetch waits for its calls to be
-// sent. Sending takes a few milliseconds even for hundreds of calls; the
-// bound matters only when a call joins an identical one in flight and is
-// never written itself.
+// sent. Sending takes a few milliseconds even for hundreds of calls. The
+// bound matters only when a call joins an identical one in flight, because
+// such a call is never written itself.
 const DefaultPrefetchWait = 10 * time.Millisecond
 
 // Prefetch starts at once the upstream calls for the company names and
-// person keys that this request has not loaded yet, and returns once each
-// of them has been written upstream, has ended, or waits for a slot under
-// the concurrency bound, or when ctx ends or Options.PrefetchWait passes.
-// Resolvers that load these keys later share the calls.
+// person keys that this request has not loaded yet. It returns once each
+// call has been written upstream, has ended, or waits for a slot under the
+// concurrency bound. It also returns when ctx ends or Options.PrefetchWait
+// passes. Resolvers that load these keys later share the calls.
 //
 // A resolver that knows the joins below its result calls Prefetch before it
 // returns: the calls then go out before the execution of the rest of the
@@ -54,8 +54,8 @@ func (l *Loaders) Prefetch(ctx context.Context, companies []string, people []Per
 }
 
 // start queues the keys that are not in the cache as one batch, sent at
-// once instead of after the batch window, and returns a channel closed when
-// each of their calls has been written, has ended, or waits for a slot.
+// once instead of after the batch window. The channel it returns is closed
+// when each of their calls has been written, has ended, or waits for a slot.
 func (k *keyed[K, V]) start(ctx context.Context, keys []K) <-chan struct{} {
 	if k.cache == nil {
 		return closed
@@ -67,7 +67,7 @@ func (k *keyed[K, V]) start(ctx context.Context, keys []K) <-chan struct{} {
 			continue
 		}
 		p := &pendingResult[V]{done: make(chan struct{})}
-		if k.cache.add(key, p.wait) {
+		if k.cache.add(key, p) {
 			pending[key] = p
 			order = append(order, key)
 		}
@@ -86,7 +86,35 @@ func (k *keyed[K, V]) start(ctx context.Context, keys []K) <-chan struct{} {
 	return sent.done
 }
 
-// closed is a channel that never blocks.
+// batch fetches the keys of one batch window. A key that a prefetch queued
+// between a load's look into the cache and its entry into the batch waits
+// for the prefetch's call instead of making its own.
+func (k *keyed[K, V]) batch(ctx context.Context, keys []K) []*dataloader.Result[V] {
+	joined := make([]*pendingResult[V], len(keys))
+	var rest []K
+	for i, key := range keys {
+		if joined[i] = k.cache.prefetched(key); joined[i] == nil {
+			rest = append(rest, key)
+		}
+	}
+	if len(rest) == len(keys) {
+		return runBatch(ctx, keys, k.sem, k.fetch, nil)
+	}
+
+	fetched := runBatch(ctx, rest, k.sem, k.fetch, nil)
+	results := make([]*dataloader.Result[V], len(keys))
+	for i := range keys {
+		if joined[i] == nil {
+			results[i], fetched = fetched[0], fetched[1:]
+			continue
+		}
+		value, err := joined[i].wait()
+		results[i] = &dataloader.Result[V]{Data: value, Error: err}
+	}
+	return results
+}
+
+// closed is a closed channel, so receiving from it never blocks.
 var closed = func() chan struct{} {
 	c := make(chan struct{})
 	close(c)
@@ -113,19 +141,33 @@ func (p *pendingResult[V]) wait() (V, error) {
 // thunkCache is the cache of one loader. Prefetch adds its own pending
 // results to it, which later loads of the same keys find.
 type thunkCache[K comparable, V any] struct {
-	mu     sync.Mutex
-	thunks map[K]dataloader.Thunk[V]
+	mu      sync.Mutex
+	thunks  map[K]dataloader.Thunk[V]
+	pending map[K]*pendingResult[V] // the prefetched keys among thunks
 }
 
-// add stores thunk for key unless key has one, and reports whether it did.
-func (c *thunkCache[K, V]) add(key K, thunk dataloader.Thunk[V]) bool {
+// add stores the prefetch result p for key unless key has a thunk, and
+// reports whether it did.
+func (c *thunkCache[K, V]) add(key K, p *pendingResult[V]) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.thunks[key]; ok {
 		return false
 	}
-	c.thunks[key] = thunk
+	c.thunks[key] = p.wait
+	c.pending[key] = p
 	return true
+}
+
+// prefetched returns the prefetch result stored for key, or nil. A nil
+// cache, that of an unbatched loader, has none.
+func (c *thunkCache[K, V]) prefetched(key K) *pendingResult[V] {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pending[key]
 }
 
 // Get returns the thunk stored for key.
@@ -136,10 +178,14 @@ func (c *thunkCache[K, V]) Get(_ context.Context, key K) (dataloader.Thunk[V], b
 	return thunk, ok
 }
 
-// Set stores thunk for key.
+// Set stores thunk for key, unless a prefetch stored its result first:
+// the load's batch then waits for the prefetch's call.
 func (c *thunkCache[K, V]) Set(_ context.Context, key K, thunk dataloader.Thunk[V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if _, ok := c.pending[key]; ok {
+		return
+	}
 	c.thunks[key] = thunk
 }
 
@@ -149,6 +195,7 @@ func (c *thunkCache[K, V]) Delete(_ context.Context, key K) bool {
 	defer c.mu.Unlock()
 	_, ok := c.thunks[key]
 	delete(c.thunks, key)
+	delete(c.pending, key)
 	return ok
 }
 
@@ -157,6 +204,7 @@ func (c *thunkCache[K, V]) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.thunks)
+	clear(c.pending)
 }
 
 // sendCount closes done once each of n calls has counted as sent.

@@ -3,8 +3,10 @@ package loader_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,7 +15,7 @@ import (
 	"github.com/cognism/graphql-gateway/graph/loader"
 )
 
-// heldAPI answers every company call only once release is closed.
+// heldAPI responds to every company call only once release is closed.
 type heldAPI struct {
 	calls   atomic.Int32
 	release chan struct{}
@@ -49,7 +51,7 @@ func prefetchOrTimeout(t *testing.T, l *loader.Loaders, names []string) {
 	select {
 	case <-done:
 	case <-time.After(time.Second):
-		t.Fatal("Prefetch waited for the upstream's answers, want it to return once the calls are sent")
+		t.Fatal("Prefetch waited for the upstream's responses, want it to return once the calls are sent")
 	}
 }
 
@@ -121,5 +123,34 @@ func TestUnbatchedLoadersDoNotPrefetch(t *testing.T) {
 
 	if calls, _ := api.counts(); calls != 0 {
 		t.Errorf("unbatched loaders made %d calls on Prefetch, want 0", calls)
+	}
+}
+
+func TestPrefetchRacingLoadsCallOncePerName(t *testing.T) {
+	api := &companyAPI{}
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	client, err := cognism.NewClient(srv.URL, cognism.WithRetryPolicy(cognism.NoRetry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, 20)
+	for i := range names {
+		names[i] = fmt.Sprint("company ", i)
+	}
+
+	const rounds = 300
+	for range rounds {
+		l := loader.New(client, loader.Options{Concurrency: 64})
+		var wg sync.WaitGroup
+		wg.Go(func() { l.Prefetch(context.Background(), names, nil) })
+		for _, name := range names {
+			wg.Go(func() { _, _ = l.Companies(context.Background(), name) })
+		}
+		wg.Wait()
+	}
+
+	if calls, _ := api.counts(); calls != rounds*len(names) {
+		t.Errorf("%d rounds of %d names made %d calls, want %d", rounds, len(names), calls, rounds*len(names))
 	}
 }
