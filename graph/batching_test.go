@@ -94,37 +94,29 @@ func TestSameNameFetchedOncePerRequest(t *testing.T) {
 	}
 }
 
-func TestDocumentSearchFetchesOnlySelectedJoins(t *testing.T) {
-	g := newGateway(t)
-	resetUpstream(t)
+func TestListsFetchOnlySelectedJoins(t *testing.T) {
+	for _, c := range []struct {
+		name, query string
+	}{
+		{"documents", `{ documents(search: {sources: ["Reuters"], keywords: ["appoints"]}) {
+			documents { quotations { speakerName } organizations { name } } } }`},
+		{"events", `{ events(first: 20) { nodes { organization company { name } } } }`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g := newGateway(t)
+			resetUpstream(t)
 
-	resp := g.do(`{ documents(search: {sources: ["Reuters"], keywords: ["appoints"]}) {
-		documents { quotations { speakerName } organizations { name } } } }`, nil, nil)
-	if len(resp.Errors) > 0 {
-		t.Fatalf("query failed: %+v", resp.Errors)
-	}
-	calls := callsBy(map[string]int{})
-	if n := calls[queries.EndpointPeople]; n != 0 {
-		t.Errorf("a search selecting no speaker made %d person calls, want 0", n)
-	}
-	if calls[queries.EndpointCompany] == 0 {
-		t.Error("a search selecting organizations made no company call")
-	}
-}
-
-func TestEventsFetchOnlySelectedJoins(t *testing.T) {
-	g := newGateway(t)
-	resetUpstream(t)
-
-	resp := g.do(`{ events(first: 20) { nodes { organization company { name } } } }`, nil, nil)
-	if len(resp.Errors) > 0 {
-		t.Fatalf("query failed: %+v", resp.Errors)
-	}
-	calls := callsBy(map[string]int{})
-	if n := calls[queries.EndpointPeople]; n != 0 {
-		t.Errorf("events selecting no person made %d person calls, want 0", n)
-	}
-	if calls[queries.EndpointCompany] == 0 {
-		t.Error("events selecting company made no company call")
+			resp := g.do(c.query, nil, nil)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("query failed: %+v", resp.Errors)
+			}
+			calls := callsBy(map[string]int{})
+			if n := calls[queries.EndpointPeople]; n != 0 {
+				t.Errorf("a list selecting no person made %d person calls, want 0", n)
+			}
+			if calls[queries.EndpointCompany] == 0 {
+				t.Error("a list selecting companies made no company call")
+			}
+		})
 	}
 }
