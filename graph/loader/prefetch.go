@@ -13,8 +13,9 @@ import (
 )
 
 // DefaultPrefetchWait bounds how long Prefetch waits for its calls to be
-// sent. Sending takes a few milliseconds even for hundreds of calls. The
-// bound matters only when a call joins an identical one in flight, because
+// sent. Sending takes a few milliseconds even for hundreds of calls over
+// open connections. The bound matters when calls must first open their
+// connections, and when a call joins an identical one in flight, because
 // such a call is never written itself.
 const DefaultPrefetchWait = 10 * time.Millisecond
 
@@ -27,7 +28,7 @@ const DefaultPrefetchWait = 10 * time.Millisecond
 // A resolver that knows the joins below its result calls Prefetch before it
 // returns: the calls then go out before the execution of the rest of the
 // operation competes with them for CPU, and that execution runs while the
-// upstream answers.
+// upstream responds.
 func (l *Loaders) Prefetch(ctx context.Context, companies []string, people []PersonKey) {
 	folded := make([]string, 0, len(companies))
 	for _, name := range companies {
