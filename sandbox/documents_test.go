@@ -319,3 +319,43 @@ func TestNumericUIDRewritesOnlyDigitStrings(t *testing.T) {
 		}
 	}
 }
+
+func TestKeywordSearchPlansMatchPlainQuery(t *testing.T) {
+	ts := newTestSandbox(t)
+	used := map[string]bool{}
+
+	for _, keyword := range []string{"appoints", "marketing", "quarterly", "zzyzx"} {
+		for _, page := range []struct{ page, count string }{{"0", "5"}, {"2", "7"}, {"0", "500"}} {
+			q := url.Values{
+				"keywords": {keyword}, "source": {strings.Join(DocumentSources(), ",")},
+				"page": {page.page}, "count": {page.count},
+			}
+			ds, err := parseDocumentSearch(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := ts.srv.documentSearchSQL(ctx, ds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			used[d.index] = true
+
+			got, err := ts.srv.queryStoredDocuments(ctx, d, ds.page, ds.count)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.index = ""
+			want, err := ts.srv.queryStoredDocuments(ctx, d, ds.page, ds.count)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%q page %s of %s: the indexed search returned %d documents that differ from the plain query's %d",
+					keyword, page.page, page.count, len(got), len(want))
+			}
+		}
+	}
+	if !used["documents_order"] || !used["documents_keys"] {
+		t.Errorf("the searches used the indexes %v, want both documents_order and documents_keys", used)
+	}
+}

@@ -15,7 +15,7 @@ import (
 
 // schemaVersion is the schema that migrations bring a database to; it is
 // kept in PRAGMA user_version.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // migrations[i] brings a database from version i to i+1.
 var migrations = []string{
@@ -96,6 +96,10 @@ CREATE INDEX subscriptions_account ON subscriptions (account, created_at);
 	// The keys a keyword search filters and sorts its matches by, so it
 	// reads the stored document only for the page it returns.
 	`CREATE INDEX documents_keys ON documents (uid, day, source_fold);`,
+	// The same keys in the order of the results, for a keyword that many
+	// documents match: the search walks it newest first and stops at the
+	// page's end.
+	`CREATE INDEX documents_order ON documents (day DESC, uid DESC, source_fold);`,
 }
 
 // maxConns is the number of connections to a database file.
