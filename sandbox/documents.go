@@ -225,7 +225,11 @@ func (s *Server) queryDocuments(ctx context.Context, d documentSQL, page, count 
 
 // queryStoredDocuments returns the matching documents as stored, newest
 // first.
-func (s *Server) queryStoredDocuments(ctx context.Context, d documentSQL, page, count int) ([]string, error) {
+func (s *Server) queryStoredDocuments(
+	ctx context.Context,
+	d documentSQL,
+	page, count int,
+) ([]string, error) {
 	query := "SELECT d.data FROM documents d WHERE " + strings.Join(d.where, " AND ") +
 		" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?"
 	if d.index != "" {
@@ -233,7 +237,8 @@ func (s *Server) queryStoredDocuments(ctx context.Context, d documentSQL, page, 
 		// the page's documents are read: a search for "appoints" took
 		// 0.5 ms this way against 5 ms sorting whole rows.
 		query = "SELECT d.data FROM documents d WHERE d.uid IN (" +
-			"SELECT d.uid FROM documents d INDEXED BY " + d.index + " WHERE " + strings.Join(d.where, " AND ") +
+			"SELECT d.uid FROM documents d INDEXED BY " + d.index +
+			" WHERE " + strings.Join(d.where, " AND ") +
 			" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?) ORDER BY d.day DESC, d.uid DESC"
 	}
 	rows, err := s.stmts.query(ctx, query, append(d.args, count, page*count)...)
@@ -311,7 +316,8 @@ func (s *Server) documentSearchSQL(ctx context.Context, ds documentSearch) (docu
 // times all documents over the matches before it has need of them, so it
 // wins when the match is common.
 func (s *Server) keywordIndex(ctx context.Context, match string, need int) (string, error) {
-	rows, err := s.stmts.query(ctx, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", match)
+	const count = "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?"
+	rows, err := s.stmts.query(ctx, count, match)
 	if err != nil {
 		return "", err
 	}
@@ -389,7 +395,10 @@ func numericUID(stored string) (json.RawMessage, bool) {
 	return json.RawMessage(`{"uid":` + rest[:end] + rest[end+1:]), true
 }
 
-func (s *Server) runDocumentSearch(w http.ResponseWriter, r *http.Request) (documentSearch, []string, bool) {
+func (s *Server) runDocumentSearch(
+	w http.ResponseWriter,
+	r *http.Request,
+) (documentSearch, []string, bool) {
 	ds, err := parseDocumentSearch(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())

@@ -95,7 +95,10 @@ func (l *Loaders) Companies(ctx context.Context, name string) ([]cognism.Company
 // CompaniesLater queues every name with the company loader at once and
 // returns, per name, a function that waits for its companies. A blank name
 // lists no company and costs no call.
-func (l *Loaders) CompaniesLater(ctx context.Context, names []string) []func() ([]cognism.Company, error) {
+func (l *Loaders) CompaniesLater(
+	ctx context.Context,
+	names []string,
+) []func() ([]cognism.Company, error) {
 	out := make([]func() ([]cognism.Company, error), len(names))
 	for i, name := range names {
 		name = strings.TrimSpace(name)
@@ -168,7 +171,10 @@ type keyed[K comparable, V any] struct {
 
 // newLoader wraps fetch, which calls upstream for one key, in a batched
 // loader that runs at most opts.Concurrency fetches at a time.
-func newLoader[K comparable, V any](fetch func(context.Context, K) (V, error), opts Options) *keyed[K, V] {
+func newLoader[K comparable, V any](
+	fetch func(context.Context, K) (V, error),
+	opts Options,
+) *keyed[K, V] {
 	limit := opts.Concurrency
 	if limit <= 0 {
 		limit = DefaultConcurrency
@@ -187,7 +193,10 @@ func newLoader[K comparable, V any](fetch func(context.Context, K) (V, error), o
 		)
 		return k
 	}
-	k.cache = &thunkCache[K, V]{thunks: map[K]dataloader.Thunk[V]{}, pending: map[K]*pendingResult[V]{}}
+	k.cache = &thunkCache[K, V]{
+		thunks:  map[K]dataloader.Thunk[V]{},
+		pending: map[K]*pendingResult[V]{},
+	}
 	k.Loader = dataloader.NewBatchedLoader(batchFn,
 		dataloader.WithWait[K, V](wait),
 		dataloader.WithCache[K, V](k.cache),
@@ -329,7 +338,11 @@ func load[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], 
 
 // later queues key and returns a function that waits for its result, as
 // load does.
-func later[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], key K) func() (V, error) {
+func later[K comparable, V any](
+	ctx context.Context,
+	l *dataloader.Loader[K, V],
+	key K,
+) func() (V, error) {
 	thunk := l.Load(ctx, key)
 	return func() (V, error) {
 		value, err := thunk()
