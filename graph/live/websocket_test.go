@@ -39,12 +39,16 @@ func TestIdleSubscriberGoroutines(t *testing.T) {
 	waitFor(t, "every subscriber", func() bool { return g.hub.Stats().FeedSubscribers == n+1 })
 
 	// Each test client reads on one goroutine, and the server holds two per
-	// subscriber: the connection's reader and the operation's.
+	// subscriber: the connection's reader and the operation's. The slack
+	// covers goroutines that belong to no subscriber and may start while
+	// the test counts on a loaded machine. One more goroutine per
+	// subscriber would exceed it.
 	const perSubscriber = 3
+	const slack = 8
 	var grown int
 	waitFor(t, fmt.Sprintf("at most %d goroutines per idle subscriber", perSubscriber), func() bool {
 		grown = runtime.NumGoroutine() - before
-		return grown <= perSubscriber*n
+		return grown <= perSubscriber*n+slack
 	})
 	if got := g.hub.Stats().FeedSubscribers; got != n+1 {
 		t.Errorf("subscribers after counting = %d, want %d still connected", got, n+1)
