@@ -233,9 +233,10 @@ func (s *Server) queryStoredDocuments(
 	query := "SELECT d.data FROM documents d WHERE " + strings.Join(d.where, " AND ") +
 		" ORDER BY d.day DESC, d.uid DESC LIMIT ? OFFSET ?"
 	if d.index != "" {
-		// The matches are filtered and sorted on a narrow index and only
-		// the page's documents are read: a search for "appoints" took
-		// 0.5 ms this way against 5 ms sorting whole rows.
+		// The matches are filtered and sorted on a narrow index, and only
+		// the page's documents are read. In the sqlite3 shell, a search
+		// for "appoints" took about 1 ms this way against 5 ms sorting
+		// whole rows.
 		query = "SELECT d.data FROM documents d WHERE d.uid IN (" +
 			"SELECT d.uid FROM documents d INDEXED BY " + d.index +
 			" WHERE " + strings.Join(d.where, " AND ") +

@@ -44,7 +44,7 @@ type Options struct {
 	// the loaders save.
 	Unbatched bool
 	// PrefetchWait bounds how long Prefetch waits for its calls to be
-	// sent; zero means DefaultPrefetchWait.
+	// sent. Zero means DefaultPrefetchWait.
 	PrefetchWait time.Duration
 	// Admit, when set, runs before each upstream call with the batch's
 	// context. An error it returns becomes the key's result, no call is

@@ -25,10 +25,10 @@ const DefaultPrefetchWait = 10 * time.Millisecond
 // concurrency bound. It also returns when ctx ends or Options.PrefetchWait
 // passes. Resolvers that load these keys later share the calls.
 //
-// A resolver that knows the joins below its result calls Prefetch before it
-// returns: the calls then go out before the execution of the rest of the
-// operation competes with them for CPU, and that execution runs while the
-// upstream responds.
+// A resolver that can tell the joins below its result from the selection
+// calls Prefetch before it returns. The calls then go out before the rest
+// of the operation's execution competes with them for CPU, and that
+// execution runs while the upstream responds.
 func (l *Loaders) Prefetch(ctx context.Context, companies []string, people []PersonKey) {
 	folded := make([]string, 0, len(companies))
 	for _, name := range companies {
@@ -129,11 +129,13 @@ type pendingResult[V any] struct {
 	err   error
 }
 
+// set records the result and wakes every waiting load.
 func (p *pendingResult[V]) set(value V, err error) {
 	p.value, p.err = value, err
 	close(p.done)
 }
 
+// wait blocks until the result is set and returns it.
 func (p *pendingResult[V]) wait() (V, error) {
 	<-p.done
 	return p.value, p.err

@@ -126,7 +126,7 @@ func TestUnbatchedLoadersDoNotPrefetch(t *testing.T) {
 	}
 }
 
-func TestPrefetchRacingLoadsCallOncePerName(t *testing.T) {
+func TestPrefetchRaceCallsOncePerName(t *testing.T) {
 	api := &companyAPI{}
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
