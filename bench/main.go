@@ -324,10 +324,16 @@ func (b *bench) timeRuns(url string, q queries.Query, runs int) ([]time.Duration
 	for range runs {
 		b.recorder.reset()
 		start := time.Now()
-		if _, err := execute(url, q.Text); err != nil {
+		body, err := post(url, q.Text)
+		if err != nil {
 			return nil, 0, fmt.Errorf("%s: %w", q.Name, err)
 		}
+		// The latency ends with the last byte of the response. Decoding it
+		// is the client's work, so it is done after the clock stops.
 		times = append(times, time.Since(start))
+		if _, err := decodeData(body); err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", q.Name, err)
+		}
 		waves = max(waves, b.recorder.waves())
 	}
 	slices.Sort(times)
@@ -416,6 +422,15 @@ func (r *recorder) waves() int {
 
 // execute posts a query and returns its data, failing on any error.
 func execute(url, query string) (json.RawMessage, error) {
+	body, err := post(url, query)
+	if err != nil {
+		return nil, err
+	}
+	return decodeData(body)
+}
+
+// post posts a query and returns the response body, read in full.
+func post(url, query string) ([]byte, error) {
 	body, err := json.Marshal(map[string]string{"query": query})
 	if err != nil {
 		return nil, err
@@ -425,11 +440,20 @@ func execute(url, query string) (json.RawMessage, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("unexpected status %s: expected 200 OK", resp.Status)
+	}
+	return io.ReadAll(resp.Body)
+}
+
+// decodeData returns the data of a GraphQL response body, failing on any
+// error in it.
+func decodeData(body []byte) (json.RawMessage, error) {
 	var out struct {
 		Data   json.RawMessage `json:"data"`
 		Errors []any           `json:"errors"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, err
 	}
 	if len(out.Errors) > 0 {

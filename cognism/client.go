@@ -47,11 +47,14 @@ func CredentialsFromContext(ctx context.Context) (Credentials, bool) {
 
 // Client calls the Cognism REST API. It is safe for concurrent use.
 type Client struct {
-	baseURL     *url.URL
-	httpClient  *http.Client
-	credentials Credentials
-	retry       RetryPolicy
-	userAgent   string
+	baseURL *url.URL
+	// base and basePath are baseURL as a string and its escaped path,
+	// computed once rather than on every call.
+	base, basePath string
+	httpClient     *http.Client
+	credentials    Credentials
+	retry          RetryPolicy
+	userAgent      string
 }
 
 // Option configures a Client.
@@ -96,6 +99,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 
 	c := &Client{
 		baseURL:    u,
+		base:       u.String(),
+		basePath:   u.EscapedPath(),
 		httpClient: http.DefaultClient,
 		retry:      DefaultRetryPolicy,
 		userAgent:  "cognism-graphql-gateway",
@@ -161,7 +166,7 @@ type call struct {
 // credentials applied in the endpoint's style.
 func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error) {
 	u := *c.baseURL
-	u.RawPath = c.baseURL.EscapedPath() + cl.path
+	u.RawPath = c.basePath + cl.path
 	unescaped, err := url.PathUnescape(u.RawPath)
 	if err != nil {
 		return nil, fmt.Errorf("cognism: invalid path %q: %w", cl.path, err)
@@ -188,10 +193,13 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 		body = bytes.NewReader(data)
 	}
 
-	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), body)
+	// The request is made for the base URL and then given the call's URL,
+	// which is built already, rather than printing it and parsing it back.
+	req, err := http.NewRequestWithContext(ctx, cl.method, c.base, body)
 	if err != nil {
 		return nil, fmt.Errorf("cognism: building %s: %w", cl.endpoint, redactError(err))
 	}
+	req.URL = &u
 	if cl.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -39,6 +39,9 @@ func (r *queryResolver) Documents(ctx context.Context, search model.DocumentSear
 	if err != nil {
 		return nil, err
 	}
+	if opts.OutputFields == nil {
+		opts.OutputFields = selectedOutputFields(ctx)
+	}
 	result, err := r.Client.SearchDocuments(ctx, opts)
 	if err != nil {
 		return nil, err

@@ -5,7 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"strings"
+	"strconv"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -125,14 +125,29 @@ func (s *bufferedResponse) copyFor(req *http.Request) *http.Response {
 }
 
 // sharedKey identifies the requests that may share one response: the URL,
-// the Accept header and the credential headers. Header values cannot hold
-// a NUL byte, so the parts cannot run into one another.
+// the Accept header and the credential headers. The URL goes in as the
+// fields a request is written from, because that is cheaper than printing
+// it, and two requests whose fields all match send the same URL. Each part
+// is preceded by its length, so no part can run into the next.
 func sharedKey(req *http.Request) string {
-	var key strings.Builder
-	key.WriteString(req.URL.String())
-	for _, name := range []string{"Accept", "X-API-AccessToken", "X-API-SecretKey", "Authorization"} {
-		key.WriteByte(0)
-		key.WriteString(req.Header.Get(name))
+	u := req.URL
+	user := ""
+	if u.User != nil {
+		user = u.User.String()
 	}
-	return key.String()
+	parts := []string{
+		u.Scheme, u.Opaque, user, u.Host, u.Path, u.RawPath, u.RawQuery,
+		req.Header.Get("Accept"), req.Header.Get("X-API-AccessToken"),
+		req.Header.Get("X-API-SecretKey"), req.Header.Get("Authorization"),
+	}
+	size := 0
+	for _, part := range parts {
+		size += len(part) + 4
+	}
+	key := make([]byte, 0, size)
+	for _, part := range parts {
+		key = strconv.AppendInt(key, int64(len(part)), 10)
+		key = append(append(key, ':'), part...)
+	}
+	return string(key)
 }

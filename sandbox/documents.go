@@ -345,20 +345,33 @@ type badRequest struct{ msg string }
 
 func (e *badRequest) Error() string { return e.msg }
 
-// handleDocumentsJSON serves GET /api/v1/documents/json.
+// handleDocumentsJSON serves GET /api/v1/documents/json. The body is
+// written from the stored documents as they are, which are compact JSON
+// already, so it is not encoded a second time.
 func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 	ds, docs, ok := s.runDocumentSearch(w, r)
 	if !ok {
 		return
 	}
-	out := struct {
-		Query     cognism.DocumentQuery `json:"query"`
-		Documents []any                 `json:"documents"`
-	}{Query: ds.echo(), Documents: []any{}}
-	whole := containsAll(ds.outputFields, documentFields)
+	echo, err := json.MarshalWithOption(ds.echo(), json.DisableHTMLEscape())
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+
+	size := len(echo) + 32
 	for _, stored := range docs {
+		size += len(stored) + 1
+	}
+	body := make([]byte, 0, size)
+	body = append(append(append(body, `{"query":`...), echo...), `,"documents":[`...)
+	whole := containsAll(ds.outputFields, documentFields)
+	for i, stored := range docs {
+		if i > 0 {
+			body = append(body, ',')
+		}
 		if doc, ok := numericUID(stored); whole && ok {
-			out.Documents = append(out.Documents, doc)
+			body = append(body, doc...)
 			continue
 		}
 		shaped, err := selectFields(stored, ds.outputFields)
@@ -366,9 +379,9 @@ func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 			s.internalError(w, r, err)
 			return
 		}
-		out.Documents = append(out.Documents, shaped)
+		body = append(body, shaped...)
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSONBody(w, http.StatusOK, append(body, "]}\n"...))
 }
 
 // containsAll reports whether list contains every item of want.
@@ -430,32 +443,69 @@ func (ds documentSearch) echo() cognism.DocumentQuery {
 	}
 }
 
-// selectFields keeps the requested fields of a stored document, with uid
-// as a JSON number as the vendor documents it. Fields stay encoded, so
-// only the top level of the document is decoded.
-func selectFields(stored string, fields []string) (map[string]json.RawMessage, error) {
-	var all map[string]json.RawMessage
+// storedFields holds the fields of a stored document as their JSON.
+type storedFields struct {
+	UID         json.RawMessage `json:"uid"`
+	EID         json.RawMessage `json:"eid"`
+	Headline    json.RawMessage `json:"headline"`
+	SubHeadline json.RawMessage `json:"subHeadline"`
+	Abstract    json.RawMessage `json:"abstract"`
+	URL         json.RawMessage `json:"url"`
+	Date        json.RawMessage `json:"date"`
+	Author      json.RawMessage `json:"author"`
+	Source      json.RawMessage `json:"source"`
+	Annotations json.RawMessage `json:"annotations"`
+	Photos      json.RawMessage `json:"photos"`
+	Videos      json.RawMessage `json:"videos"`
+	Entities    json.RawMessage `json:"entities"`
+	Quotations  json.RawMessage `json:"quotations"`
+}
+
+// values returns the fields in the order of documentFields.
+func (f *storedFields) values() []json.RawMessage {
+	return []json.RawMessage{
+		f.UID, f.EID, f.Headline, f.SubHeadline, f.Abstract, f.URL, f.Date, f.Author, f.Source,
+		f.Annotations, f.Photos, f.Videos, f.Entities, f.Quotations,
+	}
+}
+
+// selectFields returns the listed fields of a stored document as a JSON
+// object, in the order of documentFields, with its uid as a JSON number.
+func selectFields(stored string, fields []string) (json.RawMessage, error) {
+	var all storedFields
 	if err := json.Unmarshal([]byte(stored), &all); err != nil {
 		return nil, err
 	}
-	out := make(map[string]json.RawMessage, len(fields))
-	for _, f := range fields {
-		if v, ok := all[f]; ok {
-			out[f] = v
+	out := make([]byte, 0, len(stored))
+	out = append(out, '{')
+	for i, value := range all.values() {
+		name := documentFields[i]
+		if value == nil || !slices.Contains(fields, name) {
+			continue
 		}
+		if name == "uid" {
+			number, err := uidNumber(value)
+			if err != nil {
+				return nil, err
+			}
+			value = number
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(append(append(out, '"'), name...), `":`...)
+		out = append(out, value...)
 	}
-	if v, ok := out["uid"]; ok {
-		var uid cognism.FlexString
-		if err := json.Unmarshal(v, &uid); err != nil {
-			return nil, err
-		}
-		number, err := json.Marshal(json.Number(string(uid)))
-		if err != nil {
-			return nil, err
-		}
-		out["uid"] = number
+	return append(out, '}'), nil
+}
+
+// uidNumber turns a stored uid, a string of digits, into a JSON number.
+func uidNumber(stored json.RawMessage) (json.RawMessage, error) {
+	var uid cognism.FlexString
+	if err := json.Unmarshal(stored, &uid); err != nil {
+		return nil, err
 	}
-	return out, nil
+	return json.Marshal(json.Number(string(uid)))
 }
 
 // keepFields clears the fields of doc that are not listed.

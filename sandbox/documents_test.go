@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -357,5 +359,37 @@ func TestKeywordSearchPlansMatchPlainQuery(t *testing.T) {
 	}
 	if !used["documents_order"] || !used["documents_keys"] {
 		t.Errorf("the searches used the indexes %v, want both documents_order and documents_keys", used)
+	}
+}
+
+func TestStoredFieldsFollowTheDocumentFieldOrder(t *testing.T) {
+	typ := reflect.TypeFor[storedFields]()
+	if typ.NumField() != len(documentFields) {
+		t.Fatalf("storedFields has %d fields, documentFields lists %d", typ.NumField(), len(documentFields))
+	}
+	var f storedFields
+	v := reflect.ValueOf(&f).Elem()
+	for i, name := range documentFields {
+		if tag := typ.Field(i).Tag.Get("json"); tag != name {
+			t.Errorf("storedFields field %d is %q, want %q", i, tag, name)
+		}
+		v.Field(i).SetBytes([]byte(strconv.Itoa(i)))
+	}
+	for i, value := range f.values() {
+		if string(value) != strconv.Itoa(i) {
+			t.Errorf("values()[%d] is field %s, want field %d (%s)", i, value, i, documentFields[i])
+		}
+	}
+}
+
+func TestSelectedFieldsKeepTheStoredJSON(t *testing.T) {
+	stored := `{"uid":"42","headline":"A \u003cb\u003e head","entities":[{"type":"PERSON","value":"Ann"}],"photos":[]}`
+	got, err := selectFields(stored, []string{"photos", "uid", "entities", "abstract"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"uid":42,"photos":[],"entities":[{"type":"PERSON","value":"Ann"}]}`
+	if string(got) != want {
+		t.Errorf("selectFields = %s, want %s", got, want)
 	}
 }

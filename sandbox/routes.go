@@ -277,8 +277,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"status":500,"error":"Internal Server Error","message":"encoding the response failed"}`)
 	}
-	body = append(body, '\n')
+	writeJSONBody(w, status, append(body, '\n'))
+}
 
+// writeJSONBody sends body, which is JSON, with the given status.
+func writeJSONBody(w http.ResponseWriter, status int, body []byte) {
 	// A declared length spares the client chunked decoding and lets it
 	// size its buffer at once.
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
