@@ -89,7 +89,7 @@ func New(client *cognism.Client, opts Options) *Loaders {
 // Names are matched case-insensitively upstream, so "IBM" and "ibm" share
 // one call.
 func (l *Loaders) Companies(ctx context.Context, name string) ([]cognism.Company, error) {
-	return load(ctx, l.companies.Loader, l.names.key(name))
+	return load(ctx, l.companies, l.names.key(name))
 }
 
 // CompaniesLater queues every name with the company loader at once and
@@ -106,29 +106,29 @@ func (l *Loaders) CompaniesLater(
 			out[i] = func() ([]cognism.Company, error) { return nil, nil }
 			continue
 		}
-		out[i] = later(ctx, l.companies.Loader, l.names.key(name))
+		out[i] = later(ctx, l.companies, l.names.key(name))
 	}
 	return out
 }
 
 // People returns the people a person search lists for key.
 func (l *Loaders) People(ctx context.Context, key PersonKey) ([]cognism.Person, error) {
-	return load(ctx, l.people.Loader, key)
+	return load(ctx, l.people, key)
 }
 
 // Staff returns the people whose current employer is company.
 func (l *Loaders) Staff(ctx context.Context, company string) ([]cognism.Person, error) {
-	return load(ctx, l.staff.Loader, l.names.key(company))
+	return load(ctx, l.staff, l.names.key(company))
 }
 
 // Events returns one page of the event stream.
 func (l *Loaders) Events(ctx context.Context, key EventsKey) ([]cognism.Event, error) {
-	return load(ctx, l.events.Loader, key)
+	return load(ctx, l.events, key)
 }
 
 // Documents returns one page of the entity search, parsed.
 func (l *Loaders) Documents(ctx context.Context, key DocumentsKey) (*cognism.Report, error) {
-	return load(ctx, l.documents.Loader, key)
+	return load(ctx, l.documents, key)
 }
 
 // spellings remembers the first spelling of each case-folded name, so a
@@ -194,8 +194,9 @@ func newLoader[K comparable, V any](
 		return k
 	}
 	k.cache = &thunkCache[K, V]{
-		thunks:  map[K]dataloader.Thunk[V]{},
-		pending: map[K]*pendingResult[V]{},
+		thunks:     map[K]dataloader.Thunk[V]{},
+		pending:    map[K]*pendingResult[V]{},
+		prefetches: map[K]bool{},
 	}
 	k.Loader = dataloader.NewBatchedLoader(batchFn,
 		dataloader.WithWait[K, V](wait),
@@ -205,13 +206,15 @@ func newLoader[K comparable, V any](
 }
 
 // runBatch fetches each distinct key once, at most cap(sem) at a time, and
-// returns one result per key in the order of keys.
+// returns one result per key in the order of keys. It calls done with each
+// distinct key's result as soon as that key's call ends.
 func runBatch[K comparable, V any](
 	ctx context.Context,
 	keys []K,
 	sem chan struct{},
 	fetch func(context.Context, K) (V, error),
 	sent *sendCount,
+	done func(K, *dataloader.Result[V]),
 ) []*dataloader.Result[V] {
 	distinct := make(map[K]*dataloader.Result[V], len(keys))
 	var order []K
@@ -235,11 +238,13 @@ func runBatch[K comparable, V any](
 		result := distinct[key]
 		if !takeSlot(ctx, sem, func() { sends.markFrom(i) }) {
 			result.Error = ctx.Err()
+			done(key, result)
 			continue
 		}
 		group.Go(func() error {
 			defer func() { <-sem }()
 			result.Data, result.Error = safeFetch(sends.traced(ctx, i), key, fetch)
+			done(key, result)
 			sends.mark(i)
 			return nil
 		})
@@ -332,18 +337,23 @@ func (e *PanicError) Error() string {
 
 // load waits for key and drops the cached result again when its error may
 // pass, so a later load in the same request calls upstream again.
-func load[K comparable, V any](ctx context.Context, l *dataloader.Loader[K, V], key K) (V, error) {
-	return later(ctx, l, key)()
+func load[K comparable, V any](ctx context.Context, k *keyed[K, V], key K) (V, error) {
+	return later(ctx, k, key)()
 }
 
 // later queues key and returns a function that waits for its result, as
-// load does.
+// load does. It waits for the key's own call rather than for the whole
+// batch, so each resolver goes on as soon as its own response is in.
 func later[K comparable, V any](
 	ctx context.Context,
-	l *dataloader.Loader[K, V],
+	k *keyed[K, V],
 	key K,
 ) func() (V, error) {
+	l := k.Loader
 	thunk := l.Load(ctx, key)
+	if p := k.cache.pendingFor(key); p != nil {
+		thunk = p.wait
+	}
 	return func() (V, error) {
 		value, err := thunk()
 		if err != nil && !Cacheable(err) {

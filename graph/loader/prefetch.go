@@ -67,7 +67,7 @@ func (k *keyed[K, V]) start(ctx context.Context, keys []K) <-chan struct{} {
 		if _, queued := pending[key]; queued {
 			continue
 		}
-		p := &pendingResult[V]{done: make(chan struct{})}
+		p := newPendingResult[V]()
 		if k.cache.add(key, p) {
 			pending[key] = p
 			order = append(order, key)
@@ -78,31 +78,41 @@ func (k *keyed[K, V]) start(ctx context.Context, keys []K) <-chan struct{} {
 	}
 
 	sent := newSendCount(len(order))
-	go func() {
-		results := runBatch(ctx, order, k.sem, k.fetch, sent)
-		for i, key := range order {
-			pending[key].set(results[i].Data, results[i].Error)
-		}
-	}()
+	go runBatch(ctx, order, k.sem, k.fetch, sent, func(key K, r *dataloader.Result[V]) {
+		pending[key].set(r.Data, r.Error)
+	})
 	return sent.done
 }
 
-// batch fetches the keys of one batch window. A key that a prefetch queued
-// between a load's look into the cache and its entry into the batch waits
-// for the prefetch's call instead of making its own.
+// batch fetches the keys of one batch window and sets each key's pending
+// result as soon as its call ends. A key that a prefetch queued between a
+// load's look into the cache and its entry into the batch waits for the
+// prefetch's call instead of making its own.
 func (k *keyed[K, V]) batch(ctx context.Context, keys []K) []*dataloader.Result[V] {
 	joined := make([]*pendingResult[V], len(keys))
+	own := map[K]*pendingResult[V]{}
 	var rest []K
 	for i, key := range keys {
-		if joined[i] = k.cache.prefetched(key); joined[i] == nil {
-			rest = append(rest, key)
+		p, prefetched := k.cache.entry(key)
+		if prefetched {
+			joined[i] = p
+			continue
+		}
+		if p != nil {
+			own[key] = p
+		}
+		rest = append(rest, key)
+	}
+	done := func(key K, r *dataloader.Result[V]) {
+		if p := own[key]; p != nil {
+			p.set(r.Data, r.Error)
 		}
 	}
 	if len(rest) == len(keys) {
-		return runBatch(ctx, keys, k.sem, k.fetch, nil)
+		return runBatch(ctx, keys, k.sem, k.fetch, nil, done)
 	}
 
-	fetched := runBatch(ctx, rest, k.sem, k.fetch, nil)
+	fetched := runBatch(ctx, rest, k.sem, k.fetch, nil, done)
 	results := make([]*dataloader.Result[V], len(keys))
 	for i := range keys {
 		if joined[i] == nil {
@@ -122,17 +132,35 @@ var closed = func() chan struct{} {
 	return c
 }()
 
-// pendingResult is the result of a prefetched key, set once its call ends.
+// pendingResult is the result of one key, set once its call ends.
 type pendingResult[V any] struct {
+	once  sync.Once
 	done  chan struct{}
 	value V
 	err   error
 }
 
-// set records the result and wakes every waiting load.
+func newPendingResult[V any]() *pendingResult[V] {
+	return &pendingResult[V]{done: make(chan struct{})}
+}
+
+// isSet reports whether the result has been set.
+func (p *pendingResult[V]) isSet() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// set records the result and wakes every waiting load. Only the first
+// result counts.
 func (p *pendingResult[V]) set(value V, err error) {
-	p.value, p.err = value, err
-	close(p.done)
+	p.once.Do(func() {
+		p.value, p.err = value, err
+		close(p.done)
+	})
 }
 
 // wait blocks until the result is set and returns it.
@@ -141,12 +169,14 @@ func (p *pendingResult[V]) wait() (V, error) {
 	return p.value, p.err
 }
 
-// thunkCache is the cache of one loader. Prefetch adds its own pending
-// results to it, which later loads of the same keys find.
+// thunkCache is the cache of one loader. Each key has a pending result,
+// which the batch that fetches it, or the prefetch that queued it, sets as
+// soon as the key's own call ends.
 type thunkCache[K comparable, V any] struct {
-	mu      sync.Mutex
-	thunks  map[K]dataloader.Thunk[V]
-	pending map[K]*pendingResult[V] // the prefetched keys among thunks
+	mu         sync.Mutex
+	thunks     map[K]dataloader.Thunk[V]
+	pending    map[K]*pendingResult[V]
+	prefetches map[K]bool // the keys whose pending result a prefetch sets
 }
 
 // add stores the prefetch result p for key unless key has a thunk, and
@@ -159,18 +189,25 @@ func (c *thunkCache[K, V]) add(key K, p *pendingResult[V]) bool {
 	}
 	c.thunks[key] = p.wait
 	c.pending[key] = p
+	c.prefetches[key] = true
 	return true
 }
 
-// prefetched returns the prefetch result stored for key, or nil. A nil
-// cache, that of an unbatched loader, has none.
-func (c *thunkCache[K, V]) prefetched(key K) *pendingResult[V] {
+// entry returns the pending result stored for key, or nil, and whether a
+// prefetch sets it. A nil cache, that of an unbatched loader, has none.
+func (c *thunkCache[K, V]) entry(key K) (p *pendingResult[V], prefetched bool) {
 	if c == nil {
-		return nil
+		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.pending[key]
+	return c.pending[key], c.prefetches[key]
+}
+
+// pendingFor returns the pending result stored for key, or nil.
+func (c *thunkCache[K, V]) pendingFor(key K) *pendingResult[V] {
+	p, _ := c.entry(key)
+	return p
 }
 
 // Get returns the thunk stored for key.
@@ -181,33 +218,48 @@ func (c *thunkCache[K, V]) Get(_ context.Context, key K) (dataloader.Thunk[V], b
 	return thunk, ok
 }
 
-// Set stores thunk for key, unless a prefetch stored its result first:
-// the load's batch then waits for the prefetch's call.
-func (c *thunkCache[K, V]) Set(_ context.Context, key K, thunk dataloader.Thunk[V]) {
+// Set stores a pending result for a key that a load is about to queue. The
+// key's batch sets it, and loads wait for it rather than for the loader's
+// thunk, which waits for the whole batch. A key that a prefetch stored
+// first keeps the prefetch's result, and the load's batch waits for the
+// prefetch's call.
+func (c *thunkCache[K, V]) Set(_ context.Context, key K, _ dataloader.Thunk[V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.pending[key]; ok {
 		return
 	}
-	c.thunks[key] = thunk
+	p := newPendingResult[V]()
+	c.thunks[key] = p.wait
+	c.pending[key] = p
 }
 
-// Delete drops key and reports whether it was stored.
+// Delete drops the result of key and reports whether it did. A result not
+// set yet stays, because its call is in flight and loads wait for it.
 func (c *thunkCache[K, V]) Delete(_ context.Context, key K) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if p, ok := c.pending[key]; ok && !p.isSet() {
+		return false
+	}
 	_, ok := c.thunks[key]
 	delete(c.thunks, key)
 	delete(c.pending, key)
+	delete(c.prefetches, key)
 	return ok
 }
 
-// Clear drops every key.
+// Clear drops every result that is set.
 func (c *thunkCache[K, V]) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	clear(c.thunks)
-	clear(c.pending)
+	for key, p := range c.pending {
+		if p.isSet() {
+			delete(c.thunks, key)
+			delete(c.pending, key)
+			delete(c.prefetches, key)
+		}
+	}
 }
 
 // sendCount closes done once each of n calls has counted as sent.
