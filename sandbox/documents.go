@@ -370,9 +370,11 @@ func (s *Server) handleDocumentsJSON(w http.ResponseWriter, r *http.Request) {
 		if i > 0 {
 			body = append(body, ',')
 		}
-		if doc, ok := numericUID(stored); whole && ok {
-			body = append(body, doc...)
-			continue
+		if whole {
+			if doc, ok := numericUID(stored); ok {
+				body = append(body, doc...)
+				continue
+			}
 		}
 		shaped, err := selectFields(stored, ds.outputFields)
 		if err != nil {

@@ -343,21 +343,28 @@ func load[K comparable, V any](ctx context.Context, k *keyed[K, V], key K) (V, e
 
 // later queues key and returns a function that waits for its result, as
 // load does. It waits for the key's own call rather than for the whole
-// batch, so each resolver goes on as soon as its own response is in.
+// batch, so each resolver goes on as soon as its own response is in. A
+// failure read late drops only the result it came from, never a newer one
+// that a later call for the key has stored since.
 func later[K comparable, V any](
 	ctx context.Context,
 	k *keyed[K, V],
 	key K,
 ) func() (V, error) {
-	l := k.Loader
-	thunk := l.Load(ctx, key)
-	if p := k.cache.pendingFor(key); p != nil {
+	thunk := k.Load(ctx, key)
+	p := k.cache.pendingFor(key)
+	if p != nil {
 		thunk = p.wait
 	}
 	return func() (V, error) {
 		value, err := thunk()
-		if err != nil && !Cacheable(err) {
-			l.Clear(ctx, key)
+		if err == nil || Cacheable(err) {
+			return value, err
+		}
+		if p != nil {
+			k.cache.drop(key, p)
+		} else {
+			k.Clear(ctx, key)
 		}
 		return value, err
 	}

@@ -249,6 +249,19 @@ func (c *thunkCache[K, V]) Delete(_ context.Context, key K) bool {
 	return ok
 }
 
+// drop removes the result p of key, unless key holds another result by
+// now.
+func (c *thunkCache[K, V]) drop(key K, p *pendingResult[V]) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending[key] != p {
+		return
+	}
+	delete(c.thunks, key)
+	delete(c.pending, key)
+	delete(c.prefetches, key)
+}
+
 // Clear drops every result that is set.
 func (c *thunkCache[K, V]) Clear() {
 	c.mu.Lock()
