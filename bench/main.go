@@ -130,8 +130,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	defer api.Close()
 	env := &bench{sandbox: sb, apiURL: api.URL, logger: quiet, recorder: rec}
 
-	fmt.Fprintf(out, "Measured with `go run ./bench %s` on %s/%s, %d CPUs, %s, GOGC %s; sandbox scale %g, seed 1, database in a temporary file.\n\n",
-		strings.Join(args, " "), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), gogc, opts.scale)
+	fmt.Fprintf(out, "Measured with `%s` on %s/%s, %d CPUs, %s, GOGC %s; sandbox scale %g, seed 1, database in a temporary file.\n\n",
+		strings.Join(append([]string{"go run ./bench"}, args...), " "), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), gogc, opts.scale)
 	if err := env.callTable(out, opts.queries); err != nil {
 		return err
 	}
