@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -112,5 +113,39 @@ func TestEnrichPersonMissingCompanyIsBadRequest(t *testing.T) {
 	var e errorBody
 	if err := json.Unmarshal([]byte(body), &e); err != nil || !strings.Contains(e.Message, "company") {
 		t.Errorf("error body %s does not name company", body)
+	}
+}
+
+func TestPersonSearchPlansNeedNoSort(t *testing.T) {
+	ts := newTestSandbox(t)
+	for _, where := range []string{
+		"first_fold = ? AND last_fold = ? AND current_fold = ?",
+		"first_fold = ? AND last_fold = ?",
+		"last_fold = ?",
+	} {
+		query := "EXPLAIN QUERY PLAN SELECT data FROM people WHERE " + where + " ORDER BY uid LIMIT 500"
+		args := []any{"ann", "lee", "ibm"}[:strings.Count(where, "?")]
+		rows, err := ts.srv.db.QueryContext(context.Background(), query, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+
+		text := strings.Join(plan, "; ")
+		if !strings.Contains(text, "people_name_company") {
+			t.Errorf("WHERE %s: plan %q does not use people_name_company", where, text)
+		}
+		if strings.Contains(where, "current_fold") && strings.Contains(text, "TEMP B-TREE") {
+			t.Errorf("WHERE %s: plan %q sorts, want the matches read in uid order", where, text)
+		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 // schemaVersion is the schema that migrations bring a database to; it is
 // kept in PRAGMA user_version.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // migrations[i] brings a database from version i to i+1.
 var migrations = []string{
@@ -100,6 +100,11 @@ CREATE INDEX subscriptions_account ON subscriptions (account, created_at);
 	// documents match: the search walks it newest first and stops at the
 	// page's end.
 	`CREATE INDEX documents_order ON documents (day DESC, uid DESC, source_fold);`,
+	// A person search by name and company finds its matches in uid order,
+	// so it needs no sort, and the first two columns serve a search by
+	// name alone, as people_last did.
+	`CREATE INDEX people_name_company ON people (last_fold, first_fold, current_fold, uid);
+DROP INDEX people_last;`,
 }
 
 // maxConns is the number of connections to a database file.
