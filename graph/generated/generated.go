@@ -1889,7 +1889,11 @@ input DocumentSearchInput {
   fields: [String!]
   "Words that exclude a document."
   exclusions: [String!]
-  "Document fields to return; omitted: all."
+  """
+  Document fields to fetch upstream, such as ` + "`" + `headline` + "`" + ` or ` + "`" + `entities` + "`" + `. Fields
+  not listed come back empty. Omitted: the fields the query selects, or all of
+  them when the query selects the echo's ` + "`" + `outputFields` + "`" + `.
+  """
   outputFields: [String!]
   "Sources to search, such as ` + "`" + `Financial Times` + "`" + `; at least one."
   sources: [String!]!

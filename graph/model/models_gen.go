@@ -168,7 +168,9 @@ type DocumentSearchInput struct {
 	Fields []string `json:"fields,omitempty"`
 	// Words that exclude a document.
 	Exclusions []string `json:"exclusions,omitempty"`
-	// Document fields to return; omitted: all.
+	// Document fields to fetch upstream, such as `headline` or `entities`. Fields
+	// not listed come back empty. Omitted: the fields the query selects, or all of
+	// them when the query selects the echo's `outputFields`.
 	OutputFields []string `json:"outputFields,omitempty"`
 	// Sources to search, such as `Financial Times`; at least one.
 	Sources []string `json:"sources"`
