@@ -59,7 +59,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 	sockets := addLiveTransports(srv, c)
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
 	srv.AddTransport(getTransport{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postTransport{})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(DefaultParserTokens)

@@ -207,6 +207,55 @@ func TestGraphQLResponseMediaType(t *testing.T) {
 	}
 }
 
+func TestExecutedResponseHeadersAndBody(t *testing.T) {
+	g := newGateway(t)
+	for accept, wantType := range map[string]string{
+		"":                                  "application/json",
+		"application/graphql-response+json": "application/graphql-response+json",
+	} {
+		req, err := http.NewRequest(http.MethodPost, g.url,
+			strings.NewReader(`{"query": "{ company(name: \"IBM\") { name } __typename }"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", accept)
+
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("Accept %q: status %d, want 200", accept, resp.StatusCode)
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != wantType {
+			t.Errorf("Accept %q: Content-Type %q, want %q", accept, ct, wantType)
+		}
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("Accept %q: X-Content-Type-Options %q, want nosniff", accept, got)
+		}
+		var decoded struct {
+			Data struct {
+				Company  struct{ Name string }
+				Typename string `json:"__typename"`
+			}
+			Errors []any
+		}
+		if err := json.Unmarshal(body, &decoded); err != nil {
+			t.Fatalf("Accept %q: body is not JSON: %v\n%s", accept, err, body)
+		}
+		if decoded.Data.Company.Name != "IBM" || decoded.Data.Typename != "Query" || decoded.Errors != nil {
+			t.Errorf("Accept %q: body %s, want IBM and Query with no errors", accept, body)
+		}
+	}
+}
+
 func TestDepthLimit(t *testing.T) {
 	g := newGateway(t, func(c *graph.Config) { c.MaxDepth = 4 })
 
