@@ -1,12 +1,14 @@
 package graph_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -207,19 +209,36 @@ func TestGraphQLResponseMediaType(t *testing.T) {
 	}
 }
 
+// executedQueryRequests returns a POST and a GET request for one query.
+func executedQueryRequests(t *testing.T, endpoint, query string) map[string]*http.Request {
+	t.Helper()
+	body, err := json.Marshal(map[string]string{"query": query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post.Header.Set("Content-Type", "application/json")
+	get, err := http.NewRequest(http.MethodGet, endpoint+"?query="+url.QueryEscape(query), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]*http.Request{"POST": post, "GET": get}
+}
+
 func TestExecutedResponseHeadersAndBody(t *testing.T) {
 	g := newGateway(t)
-	for accept, wantType := range map[string]string{
-		"":                                  "application/json",
-		"application/graphql-response+json": "application/graphql-response+json",
+	for _, c := range []struct{ method, accept, wantType string }{
+		{"POST", "", "application/json"},
+		{"POST", "application/graphql-response+json", "application/graphql-response+json"},
+		{"GET", "", "application/json"},
+		{"GET", "application/graphql-response+json", "application/graphql-response+json"},
 	} {
-		req, err := http.NewRequest(http.MethodPost, g.url,
-			strings.NewReader(`{"query": "{ company(name: \"IBM\") { name } __typename }"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", accept)
+		req := executedQueryRequests(t, g.url, `{ company(name: "IBM") { name } __typename }`)[c.method]
+		label, wantType := c.method+" with Accept "+strconv.Quote(c.accept), c.wantType
+		req.Header.Set("Accept", c.accept)
 
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -232,13 +251,13 @@ func TestExecutedResponseHeadersAndBody(t *testing.T) {
 		}
 
 		if resp.StatusCode != http.StatusOK {
-			t.Errorf("Accept %q: status %d, want 200", accept, resp.StatusCode)
+			t.Errorf("%s: status %d, want 200", label, resp.StatusCode)
 		}
 		if ct := resp.Header.Get("Content-Type"); ct != wantType {
-			t.Errorf("Accept %q: Content-Type %q, want %q", accept, ct, wantType)
+			t.Errorf("%s: Content-Type %q, want %q", label, ct, wantType)
 		}
 		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
-			t.Errorf("Accept %q: X-Content-Type-Options %q, want nosniff", accept, got)
+			t.Errorf("%s: X-Content-Type-Options %q, want nosniff", label, got)
 		}
 		var decoded struct {
 			Data struct {
@@ -248,10 +267,10 @@ func TestExecutedResponseHeadersAndBody(t *testing.T) {
 			Errors []any
 		}
 		if err := json.Unmarshal(body, &decoded); err != nil {
-			t.Fatalf("Accept %q: body is not JSON: %v\n%s", accept, err, body)
+			t.Fatalf("%s: body is not JSON: %v\n%s", label, err, body)
 		}
 		if decoded.Data.Company.Name != "IBM" || decoded.Data.Typename != "Query" || decoded.Errors != nil {
-			t.Errorf("Accept %q: body %s, want IBM and Query with no errors", accept, body)
+			t.Errorf("%s: body %s, want IBM and Query with no errors", label, body)
 		}
 	}
 }

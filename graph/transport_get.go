@@ -15,7 +15,9 @@ import (
 
 // getTransport is gqlgen's GET transport, changed to respond 405 Method Not
 // Allowed with Allow: POST to a mutation or subscription, because the
-// GraphQL-over-HTTP spec requires it. gqlgen's own responds 406.
+// GraphQL-over-HTTP spec requires it. gqlgen's own responds 406. Like
+// postTransport, it writes the data of an executed query as the executor
+// encoded it.
 type getTransport struct {
 	transport.GET
 }
@@ -57,7 +59,50 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 				subscriptionTransportHint[1:])
 		return
 	}
-	t.GET.Do(w, r, exec)
+	t.execute(w, r, values, exec)
+}
+
+// execute runs the query of a GET request and writes its response. A
+// request whose variables, extensions or document are rejected before
+// execution goes to gqlgen's GET transport, which reports why.
+func (t getTransport) execute(
+	w http.ResponseWriter,
+	r *http.Request,
+	values url.Values,
+	exec graphql.GraphExecutor,
+) {
+	params := &graphql.RawParams{
+		Query:         values.Get("query"),
+		OperationName: values.Get("operationName"),
+		Headers:       r.Header,
+	}
+	params.ReadTime.Start = graphql.Now()
+	for _, p := range []struct {
+		name string
+		into *map[string]any
+	}{{"variables", &params.Variables}, {"extensions", &params.Extensions}} {
+		raw := values.Get(p.name)
+		if raw == "" {
+			continue
+		}
+		decoder := json.NewDecoder(strings.NewReader(raw))
+		decoder.UseNumber()
+		if err := decoder.Decode(p.into); err != nil {
+			t.GET.Do(w, r, exec)
+			return
+		}
+	}
+	params.ReadTime.End = graphql.Now()
+
+	op, errs := exec.CreateOperationContext(r.Context(), params)
+	if errs != nil || op.Operation == nil || op.Operation.Operation != ast.Query {
+		t.GET.Do(w, r, exec)
+		return
+	}
+	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	responses, ctx := exec.DispatchOperation(r.Context(), op)
+	writeResponse(w, responses(ctx))
 }
 
 // isJSONObject reports whether raw is one JSON object, or null.
