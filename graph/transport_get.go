@@ -63,8 +63,8 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 }
 
 // execute runs the query of a GET request and writes its response. A
-// request whose variables, extensions or document are rejected before
-// execution goes to gqlgen's GET transport, which reports why.
+// request whose variables or extensions do not decode, or whose operation
+// is not a query, goes to gqlgen's GET transport, which reports why.
 func (t getTransport) execute(
 	w http.ResponseWriter,
 	r *http.Request,
@@ -94,15 +94,13 @@ func (t getTransport) execute(
 	}
 	params.ReadTime.End = graphql.Now()
 
-	op, errs := exec.CreateOperationContext(r.Context(), params)
-	if errs != nil || op.Operation == nil || op.Operation.Operation != ast.Query {
+	serveOperation(w, r, exec, params, func(op *graphql.OperationContext) bool {
+		if op.Operation != nil && op.Operation.Operation == ast.Query {
+			return false
+		}
 		t.GET.Do(w, r, exec)
-		return
-	}
-	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	responses, ctx := exec.DispatchOperation(r.Context(), op)
-	writeResponse(w, responses(ctx))
+		return true
+	})
 }
 
 // isJSONObject reports whether raw is one JSON object, or null.

@@ -1,14 +1,21 @@
 package graph
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/cognism/graphql-gateway/cognism"
 )
 
 func TestWriteResponseMatchesFullEncoding(t *testing.T) {
@@ -48,6 +55,9 @@ func TestWriteResponseMatchesFullEncoding(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("response = %s, want the same members as %s", rec.Body.Bytes(), full)
 			}
+			if len(resp.Errors) > 0 && !bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"errors":`)) {
+				t.Errorf("response = %s, want the errors first", rec.Body.Bytes())
+			}
 		})
 	}
 }
@@ -66,6 +76,53 @@ func TestResponseMediaTypeFollowsAccept(t *testing.T) {
 	} {
 		if got := responseMediaType(accept); got != want {
 			t.Errorf("Accept %q: media type %q, want %q", accept, got, want)
+		}
+	}
+}
+
+// parseCounter counts the operations the server starts to read.
+type parseCounter struct{ calls int }
+
+func (c *parseCounter) ExtensionName() string { return "parseCounter" }
+
+func (c *parseCounter) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (c *parseCounter) MutateOperationParameters(context.Context, *graphql.RawParams) *gqlerror.Error {
+	c.calls++
+	return nil
+}
+
+func TestRejectedDocumentIsReadOnce(t *testing.T) {
+	client, err := cognism.NewClient("http://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := (&Config{Client: client}).withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter := &parseCounter{}
+	srv := handler.New(NewExecutableSchema(cfg))
+	srv.Use(counter)
+	srv.AddTransport(getTransport{})
+	srv.AddTransport(postTransport{})
+
+	post := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(`{"query": "{ nope }"}`))
+	post.Header.Set("Content-Type", "application/json")
+	get := httptest.NewRequest(http.MethodGet, "/query?query=%7B+nope+%7D", nil)
+	for _, req := range []*http.Request{post, get} {
+		counter.calls = 0
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422 for a field that does not exist", req.Method, rec.Code)
+		}
+		if !strings.Contains(rec.Body.String(), "nope") {
+			t.Errorf("%s: body %s does not name the unknown field", req.Method, rec.Body.String())
+		}
+		if counter.calls != 1 {
+			t.Errorf("%s: the document was read %d times, want once", req.Method, counter.calls)
 		}
 	}
 }
