@@ -319,6 +319,44 @@ func TestComplexityLimitCountsPageSizes(t *testing.T) {
 	}
 }
 
+func TestShapeLimitsAreRequestErrors(t *testing.T) {
+	g := newGateway(t, func(c *graph.Config) { c.MaxDepth = 4 })
+	queries := map[string]string{
+		"depth":      `{ events(first: 1) { nodes { person { currentCompany { name } } } } }`,
+		"complexity": `{ events(first: 200) { nodes { company { events(first: 200) { nodes { id } } } } } }`,
+	}
+	for name, query := range queries {
+		for accept, wantStatus := range map[string]int{
+			"application/json":                  http.StatusOK,
+			"application/graphql-response+json": http.StatusBadRequest,
+		} {
+			req := executedQueryRequests(t, g.url, query)["POST"]
+			req.Header.Set("Accept", accept)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body map[string]json.RawMessage
+			err = json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			if resp.StatusCode != wantStatus {
+				t.Errorf("%s limit with %s: status %d, want %d", name, accept, resp.StatusCode, wantStatus)
+			}
+			if _, ok := body["data"]; ok {
+				t.Errorf("%s limit with %s: response has a data entry, want none for a request error",
+					name, accept)
+			}
+			if _, ok := body["errors"]; !ok {
+				t.Errorf("%s limit with %s: response has no errors", name, accept)
+			}
+		}
+	}
+}
+
 func TestOversizedFirstGetsRangeError(t *testing.T) {
 	g := newGateway(t)
 

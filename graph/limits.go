@@ -27,12 +27,22 @@ const (
 )
 
 // init marks the codes of requests rejected before they run as request
-// errors, so gqlgen responds 400 to them under
-// application/graphql-response+json, as it does to validation failures.
+// errors, so they get 400 under application/graphql-response+json, as
+// validation failures do, and no data entry.
 func init() {
-	errcode.RegisterErrorType(CodeQueryTooLarge, errcode.KindProtocol)
-	errcode.RegisterErrorType(CodeBadRequest, errcode.KindProtocol)
+	for _, code := range []string{
+		CodeQueryTooLarge, CodeBadRequest, codeDepthLimit, codeComplexityLimit,
+	} {
+		errcode.RegisterErrorType(code, errcode.KindProtocol)
+	}
 }
+
+// Codes of operations rejected for their shape. gqlgen's complexity limit
+// sets the second.
+const (
+	codeDepthLimit      = "DEPTH_LIMIT_EXCEEDED"
+	codeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED"
+)
 
 // documentCheck rejects documents before gqlgen validates them and measures
 // their complexity. Both steps walk every fragment expansion, so operations
@@ -361,7 +371,7 @@ func (d depthLimit) MutateOperationContext(_ context.Context, op *graphql.Operat
 		return nil
 	}
 	err := gqlerror.Errorf("operation is nested %d levels deep; the limit is %d", depth, d.max)
-	err.Extensions = map[string]any{"code": "DEPTH_LIMIT_EXCEEDED"}
+	err.Extensions = map[string]any{"code": codeDepthLimit}
 	return err
 }
 
