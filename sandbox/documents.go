@@ -121,8 +121,13 @@ func parseDayRange(dateFrom, dateTo string) (from, to int64, err error) {
 	return from, to, nil
 }
 
-// ftsPhrase quotes text as one FTS5 phrase.
+// ftsPhrase quotes text as one FTS5 phrase. It rejects text with no letter
+// or digit, and text with a NUL character, where SQLite's query parser
+// would see the end of the query.
 func ftsPhrase(text string) (string, error) {
+	if strings.ContainsRune(text, 0) {
+		return "", fmt.Errorf("%q contains a NUL character, which cannot be searched for; remove it", text)
+	}
 	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return "", fmt.Errorf("%q has no letter or digit to search for", text)
 	}

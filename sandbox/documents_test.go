@@ -166,6 +166,8 @@ func TestSearchDocumentsBadParameters(t *testing.T) {
 		{"source=Reuters&keywords=ibm,.", []string{"keywords"}},
 		{"source=Reuters&keywords=" + url.QueryEscape(" . "), []string{"keywords"}},
 		{"source=Reuters&exclusions=.", []string{"exclusions"}},
+		{"source=Reuters&keywords=ib%00m", []string{"keywords", "NUL"}},
+		{"source=Reuters&exclusions=a%00", []string{"exclusions", "NUL"}},
 	}
 	for _, path := range []string{"/api/v1/documents/json", "/api/v1/documents/txt"} {
 		for _, c := range cases {
