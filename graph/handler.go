@@ -240,8 +240,12 @@ func truncateInput(s string) string {
 // isPlainHTTP reports a request that is neither a websocket upgrade nor an
 // SSE stream, whose response writer may be wrapped.
 func isPlainHTTP(r *http.Request) bool {
-	return r.Header.Get("Upgrade") == "" &&
-		!strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+	if r.Header.Get("Upgrade") != "" {
+		return false
+	}
+	// Only a POST opens an event stream, because the SSE transport serves
+	// no other method, so a GET that accepts one gets a plain response.
+	return r.Method != http.MethodPost || !strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
 
 type plainHTTPKey struct{}

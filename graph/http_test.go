@@ -326,12 +326,19 @@ func TestShapeLimitsAreRequestErrors(t *testing.T) {
 		"complexity": `{ events(first: 200) { nodes { company { events(first: 200) { nodes { id } } } } } }`,
 	}
 	for name, query := range queries {
-		for accept, wantStatus := range map[string]int{
-			"application/json":                  http.StatusOK,
-			"application/graphql-response+json": http.StatusBadRequest,
+		for _, c := range []struct {
+			method, accept string
+			wantStatus     int
+		}{
+			{"POST", "application/json", http.StatusOK},
+			{"POST", "application/graphql-response+json", http.StatusBadRequest},
+			{"GET", "application/json", http.StatusOK},
+			// Only a POST opens an event stream, so this GET is plain HTTP.
+			{"GET", "text/event-stream, application/json", http.StatusOK},
 		} {
-			req := executedQueryRequests(t, g.url, query)["POST"]
-			req.Header.Set("Accept", accept)
+			accept, wantStatus := c.method+" "+c.accept, c.wantStatus
+			req := executedQueryRequests(t, g.url, query)[c.method]
+			req.Header.Set("Accept", c.accept)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

@@ -2,16 +2,18 @@ package graph
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/cognism/graphql-gateway/cognism"
 )
 
 // scopeOfRequest returns the context that requestMiddleware passes on for a
-// GET with the given headers.
-func scopeOfRequest(t *testing.T, headers map[string]string) context.Context {
+// request with the given method and headers, and a JSON body for a POST.
+func scopeOfRequest(t *testing.T, method string, headers map[string]string) context.Context {
 	t.Helper()
 	client, err := cognism.NewClient("http://127.0.0.1:1")
 	if err != nil {
@@ -26,7 +28,14 @@ func scopeOfRequest(t *testing.T, headers map[string]string) context.Context {
 	h := requestMiddleware(cfg, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		got = r.Context()
 	}))
-	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	var body io.Reader
+	if method == http.MethodPost {
+		body = strings.NewReader(`{"query": "{ __typename }"}`)
+	}
+	req := httptest.NewRequest(method, "/", body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
@@ -38,11 +47,14 @@ func scopeOfRequest(t *testing.T, headers map[string]string) context.Context {
 }
 
 func TestStreamRequestsBuildLoadersOnUse(t *testing.T) {
-	for name, headers := range map[string]map[string]string{
-		"websocket": {"Upgrade": "websocket", "Connection": "Upgrade"},
-		"SSE":       {"Accept": "text/event-stream"},
+	for name, c := range map[string]struct {
+		method  string
+		headers map[string]string
+	}{
+		"websocket": {http.MethodGet, map[string]string{"Upgrade": "websocket", "Connection": "Upgrade"}},
+		"SSE":       {http.MethodPost, map[string]string{"Accept": "text/event-stream"}},
 	} {
-		ctx := scopeOfRequest(t, headers)
+		ctx := scopeOfRequest(t, c.method, c.headers)
 
 		lazy, ok := ctx.(*lazyScope)
 		if !ok {
@@ -59,12 +71,23 @@ func TestStreamRequestsBuildLoadersOnUse(t *testing.T) {
 }
 
 func TestPlainRequestCarriesLoaders(t *testing.T) {
-	ctx := scopeOfRequest(t, nil)
+	ctx := scopeOfRequest(t, http.MethodGet, nil)
 
 	if _, lazy := ctx.(*lazyScope); lazy {
 		t.Error("plain request got a lazy scope, want its loaders built up front")
 	}
 	if For(ctx) == nil {
 		t.Error("plain request has no loaders")
+	}
+}
+
+func TestGetAcceptingEventStreamIsPlainHTTP(t *testing.T) {
+	ctx := scopeOfRequest(t, http.MethodGet, map[string]string{"Accept": "text/event-stream, application/json"})
+
+	if _, lazy := ctx.(*lazyScope); lazy {
+		t.Error("a GET that accepts an event stream got a stream's lazy scope, want a plain request's")
+	}
+	if !isPlainHTTPRequest(ctx) {
+		t.Error("a GET that accepts an event stream is not marked plain HTTP")
 	}
 }

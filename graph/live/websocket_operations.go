@@ -76,9 +76,9 @@ func (c *socket) release(op *operation) {
 }
 
 // start parses and validates the operation and runs it on a goroutine of
-// its own. A document that fails to parse or validate ends the operation
-// with an error message. Other request errors, such as a limit the
-// operation exceeds, get a next message with the errors, then complete.
+// its own. A document that fails to parse or validate, or exceeds a limit,
+// ends the operation with an error message. Any other error found before
+// the operation runs gets a next message with the errors, then complete.
 func (c *socket) start(op *operation, payload json.RawMessage) {
 	readStart := graphql.Now()
 	ctx := graphql.StartOperationTrace(c.ctx)
