@@ -58,8 +58,8 @@ func NewHandler(cfg Config) (*Handler, error) {
 	srv := handler.New(NewExecutableSchema(c))
 	sockets := addLiveTransports(srv, c)
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"GET", "POST", "OPTIONS"}})
-	srv.AddTransport(getTransport{})
-	srv.AddTransport(postTransport{})
+	srv.AddTransport(getTransport{logger: c.Logger})
+	srv.AddTransport(postTransport{logger: c.Logger})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(DefaultParserTokens)

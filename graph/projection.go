@@ -50,7 +50,7 @@ func selectedOutputFields(ctx context.Context) []string {
 		return nil
 	}
 
-	wanted := map[string]bool{"uid": true}
+	needed := map[string]bool{"uid": true}
 	for _, list := range graphql.CollectFields(op, fc.Field.Selections, nil) {
 		if list.Name != "documents" {
 			continue
@@ -61,17 +61,17 @@ func selectedOutputFields(ctx context.Context) []string {
 				return nil
 			}
 			if source != "" {
-				wanted[source] = true
+				needed[source] = true
 			}
 		}
 	}
-	if len(wanted) == len(upstreamDocumentFields) {
+	if len(needed) == len(upstreamDocumentFields) {
 		return nil
 	}
 
-	out := make([]string, 0, len(wanted))
+	out := make([]string, 0, len(needed))
 	for _, name := range upstreamDocumentFields {
-		if wanted[name] {
+		if needed[name] {
 			out = append(out, name)
 		}
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/cognism/graphql-gateway/cognism"
 )
 
-// scopeOfRequest returns the context that requestMiddleware passes on for a
-// request with the given method and headers, and a JSON body for a POST.
-func scopeOfRequest(t *testing.T, method string, headers map[string]string) context.Context {
+// offlineConfig returns the default configuration over an upstream address
+// that nothing listens on, for tests that make no upstream call.
+func offlineConfig(t *testing.T) *Config {
 	t.Helper()
 	client, err := cognism.NewClient("http://127.0.0.1:1")
 	if err != nil {
@@ -23,6 +23,14 @@ func scopeOfRequest(t *testing.T, method string, headers map[string]string) cont
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+// scopeOfRequest returns the context that requestMiddleware passes on for a
+// request with the given method and headers, and a JSON body for a POST.
+func scopeOfRequest(t *testing.T, method string, headers map[string]string) context.Context {
+	t.Helper()
+	cfg := offlineConfig(t)
 
 	var got context.Context
 	h := requestMiddleware(cfg, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,6 +21,7 @@ import (
 // encoded it.
 type getTransport struct {
 	transport.GET
+	logger *slog.Logger
 }
 
 // Do rejects operations other than queries, then serves the request with
@@ -94,7 +96,7 @@ func (t getTransport) execute(
 	}
 	params.ReadTime.End = graphql.Now()
 
-	serveOperation(w, r, exec, params, func(op *graphql.OperationContext) bool {
+	serveOperation(w, r, exec, params, t.logger, func(op *graphql.OperationContext) bool {
 		if op.Operation != nil && op.Operation.Operation == ast.Query {
 			return false
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
@@ -22,6 +23,7 @@ import (
 // body that does not decode goes to gqlgen's transport, which reports why.
 type postTransport struct {
 	transport.POST
+	logger *slog.Logger
 }
 
 // Do executes the operation in the request's body and writes its response.
@@ -43,12 +45,12 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	serveOperation(w, r, exec, &params, nil)
+	serveOperation(w, r, exec, &params, t.logger, nil)
 }
 
 // serveOperation validates the operation of params, runs it and writes its
 // response. A document that fails validation gets its errors with the
-// status gqlgen's transports give it. A fallback, when set, sees the
+// status gqlgen's transports give it. A fallback, when set, receives the
 // validated operation first and reports true when it served the request
 // itself.
 func serveOperation(
@@ -56,6 +58,7 @@ func serveOperation(
 	r *http.Request,
 	exec graphql.GraphExecutor,
 	params *graphql.RawParams,
+	logger *slog.Logger,
 	fallback func(*graphql.OperationContext) bool,
 ) {
 	ctx := r.Context()
@@ -64,7 +67,7 @@ func serveOperation(
 	if errs != nil {
 		w.Header().Set("Content-Type", mediaType)
 		w.WriteHeader(rejectedStatus(errs, mediaType))
-		writeEncoded(w, exec.DispatchError(graphql.WithOperationContext(ctx, op), errs))
+		writeEncoded(w, exec.DispatchError(graphql.WithOperationContext(ctx, op), errs), logger)
 		return
 	}
 	if fallback != nil && fallback(op) {
@@ -81,7 +84,7 @@ func serveOperation(
 		_, _ = w.Write([]byte("null"))
 		return
 	}
-	writeResponse(w, resp)
+	writeResponse(w, resp, logger)
 }
 
 // rejectedStatus is the status gqlgen's transports send with errors found
@@ -98,9 +101,10 @@ func rejectedStatus(errs gqlerror.List, mediaType string) int {
 }
 
 // writeEncoded writes resp encoded whole, as gqlgen's transports do.
-func writeEncoded(w http.ResponseWriter, resp *graphql.Response) {
+func writeEncoded(w http.ResponseWriter, resp *graphql.Response, logger *slog.Logger) {
 	body, err := json.Marshal(resp)
 	if err != nil {
+		logger.Error("encoding a GraphQL response failed", "error", err)
 		writeCodedHTTPError(w, http.StatusInternalServerError, CodeInternal,
 			"the response could not be encoded; retry, and report it if it persists")
 		return
@@ -155,12 +159,12 @@ type responseRest struct {
 // executor encoded it and the other members encoded here. The errors come
 // first, as gqlgen and the GraphQL spec order them, so a reader sees them
 // before the data.
-func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
+func writeResponse(w http.ResponseWriter, resp *graphql.Response, logger *slog.Logger) {
 	var errs []byte
 	if len(resp.Errors) > 0 {
 		var err error
 		if errs, err = json.Marshal(resp.Errors); err != nil {
-			writeEncoded(w, resp)
+			writeEncoded(w, resp, logger)
 			return
 		}
 	}
@@ -168,7 +172,7 @@ func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
 		Label: resp.Label, Path: resp.Path, HasNext: resp.HasNext, Extensions: resp.Extensions,
 	})
 	if err != nil {
-		writeEncoded(w, resp)
+		writeEncoded(w, resp, logger)
 		return
 	}
 	data := []byte(resp.Data)

@@ -54,7 +54,7 @@ func BenchmarkLargeResponse(b *testing.B) {
 		transport graphql.Transport
 	}{
 		{"gqlgen", transport.POST{}},
-		{"direct", postTransport{}},
+		{"direct", postTransport{logger: quiet}},
 	} {
 		srv := handler.New(NewExecutableSchema(cfg))
 		srv.AddTransport(c.transport)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -14,8 +15,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/cognism/graphql-gateway/cognism"
 )
 
 func TestWriteResponseMatchesFullEncoding(t *testing.T) {
@@ -39,7 +38,7 @@ func TestWriteResponseMatchesFullEncoding(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			writeResponse(rec, resp)
+			writeResponse(rec, resp, slog.Default())
 
 			full, err := json.Marshal(resp)
 			if err != nil {
@@ -93,19 +92,12 @@ func (c *parseCounter) MutateOperationParameters(context.Context, *graphql.RawPa
 }
 
 func TestRejectedDocumentIsReadOnce(t *testing.T) {
-	client, err := cognism.NewClient("http://127.0.0.1:1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := (&Config{Client: client}).withDefaults()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := offlineConfig(t)
 	counter := &parseCounter{}
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.Use(counter)
-	srv.AddTransport(getTransport{})
-	srv.AddTransport(postTransport{})
+	srv.AddTransport(getTransport{logger: cfg.Logger})
+	srv.AddTransport(postTransport{logger: cfg.Logger})
 
 	post := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(`{"query": "{ nope }"}`))
 	post.Header.Set("Content-Type", "application/json")

@@ -126,7 +126,8 @@ func parseDayRange(dateFrom, dateTo string) (from, to int64, err error) {
 // would see the end of the query.
 func ftsPhrase(text string) (string, error) {
 	if strings.ContainsRune(text, 0) {
-		return "", fmt.Errorf("%q contains a NUL character, which cannot be searched for; remove it", text)
+		return "", fmt.Errorf(
+			"%q contains a NUL character, which cannot be searched for. Remove it and search again", text)
 	}
 	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return "", fmt.Errorf("%q has no letter or digit to search for", text)

@@ -194,9 +194,7 @@ func newLoader[K comparable, V any](
 		return k
 	}
 	k.cache = &thunkCache[K, V]{
-		thunks:     map[K]dataloader.Thunk[V]{},
-		pending:    map[K]*pendingResult[V]{},
-		prefetches: map[K]bool{},
+		pending: map[K]*pendingResult[V]{},
 	}
 	k.Loader = dataloader.NewBatchedLoader(batchFn,
 		dataloader.WithWait[K, V](wait),

@@ -67,7 +67,7 @@ func (k *keyed[K, V]) start(ctx context.Context, keys []K) <-chan struct{} {
 		if _, queued := pending[key]; queued {
 			continue
 		}
-		p := newPendingResult[V]()
+		p := newPendingResult[V](true)
 		if k.cache.add(key, p) {
 			pending[key] = p
 			order = append(order, key)
@@ -93,8 +93,8 @@ func (k *keyed[K, V]) batch(ctx context.Context, keys []K) []*dataloader.Result[
 	own := map[K]*pendingResult[V]{}
 	var rest []K
 	for i, key := range keys {
-		p, prefetched := k.cache.entry(key)
-		if prefetched {
+		p := k.cache.pendingFor(key)
+		if p != nil && p.prefetched {
 			joined[i] = p
 			continue
 		}
@@ -134,14 +134,15 @@ var closed = func() chan struct{} {
 
 // pendingResult is the result of one key, set once its call ends.
 type pendingResult[V any] struct {
-	once  sync.Once
-	done  chan struct{}
-	value V
-	err   error
+	once       sync.Once
+	done       chan struct{}
+	value      V
+	err        error
+	prefetched bool // a prefetch sets the result, not a batch
 }
 
-func newPendingResult[V any]() *pendingResult[V] {
-	return &pendingResult[V]{done: make(chan struct{})}
+func newPendingResult[V any](prefetched bool) *pendingResult[V] {
+	return &pendingResult[V]{done: make(chan struct{}), prefetched: prefetched}
 }
 
 // isSet reports whether the result has been set.
@@ -173,49 +174,42 @@ func (p *pendingResult[V]) wait() (V, error) {
 // which the batch that fetches it, or the prefetch that queued it, sets as
 // soon as the key's own call ends.
 type thunkCache[K comparable, V any] struct {
-	mu         sync.Mutex
-	thunks     map[K]dataloader.Thunk[V]
-	pending    map[K]*pendingResult[V]
-	prefetches map[K]bool // the keys whose pending result a prefetch sets
+	mu      sync.Mutex
+	pending map[K]*pendingResult[V]
 }
 
-// add stores the prefetch result p for key unless key has a thunk, and
+// add stores the prefetch result p for key unless key has a result, and
 // reports whether it did.
 func (c *thunkCache[K, V]) add(key K, p *pendingResult[V]) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.thunks[key]; ok {
+	if _, ok := c.pending[key]; ok {
 		return false
 	}
-	c.thunks[key] = p.wait
 	c.pending[key] = p
-	c.prefetches[key] = true
 	return true
 }
 
-// entry returns the pending result stored for key, or nil, and whether a
-// prefetch sets it. A nil cache, that of an unbatched loader, has none.
-func (c *thunkCache[K, V]) entry(key K) (p *pendingResult[V], prefetched bool) {
+// pendingFor returns the pending result stored for key, or nil. A nil
+// cache, that of an unbatched loader, has none.
+func (c *thunkCache[K, V]) pendingFor(key K) *pendingResult[V] {
 	if c == nil {
-		return nil, false
+		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.pending[key], c.prefetches[key]
+	return c.pending[key]
 }
 
-// pendingFor returns the pending result stored for key, or nil.
-func (c *thunkCache[K, V]) pendingFor(key K) *pendingResult[V] {
-	p, _ := c.entry(key)
-	return p
-}
-
-// Get returns the thunk stored for key.
+// Get returns a thunk that waits for the result stored for key.
 func (c *thunkCache[K, V]) Get(_ context.Context, key K) (dataloader.Thunk[V], bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	thunk, ok := c.thunks[key]
-	return thunk, ok
+	p, ok := c.pending[key]
+	if !ok {
+		return nil, false
+	}
+	return p.wait, true
 }
 
 // Set stores a pending result for a key that a load is about to queue. The
@@ -229,9 +223,7 @@ func (c *thunkCache[K, V]) Set(_ context.Context, key K, _ dataloader.Thunk[V]) 
 	if _, ok := c.pending[key]; ok {
 		return
 	}
-	p := newPendingResult[V]()
-	c.thunks[key] = p.wait
-	c.pending[key] = p
+	c.pending[key] = newPendingResult[V](false)
 }
 
 // Delete drops the result of key and reports whether it did. A result not
@@ -239,27 +231,22 @@ func (c *thunkCache[K, V]) Set(_ context.Context, key K, _ dataloader.Thunk[V]) 
 func (c *thunkCache[K, V]) Delete(_ context.Context, key K) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if p, ok := c.pending[key]; ok && !p.isSet() {
+	p, ok := c.pending[key]
+	if ok && !p.isSet() {
 		return false
 	}
-	_, ok := c.thunks[key]
-	delete(c.thunks, key)
 	delete(c.pending, key)
-	delete(c.prefetches, key)
 	return ok
 }
 
-// drop removes the result p of key, unless key holds another result by
+// drop removes the result p of key, unless key contains another result by
 // now.
 func (c *thunkCache[K, V]) drop(key K, p *pendingResult[V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.pending[key] != p {
-		return
+	if c.pending[key] == p {
+		delete(c.pending, key)
 	}
-	delete(c.thunks, key)
-	delete(c.pending, key)
-	delete(c.prefetches, key)
 }
 
 // Clear drops every result that is set.
@@ -268,9 +255,7 @@ func (c *thunkCache[K, V]) Clear() {
 	defer c.mu.Unlock()
 	for key, p := range c.pending {
 		if p.isSet() {
-			delete(c.thunks, key)
 			delete(c.pending, key)
-			delete(c.prefetches, key)
 		}
 	}
 }
