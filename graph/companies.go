@@ -210,8 +210,11 @@ func organizationNames(entities []model.Entity) []string {
 	seen := map[string]bool{}
 	var names []string
 	for _, e := range entities {
+		if e.Type != string(cognism.TagOrganization) || e.Value == "" {
+			continue
+		}
 		key := strings.ToLower(e.Value)
-		if e.Type != string(cognism.TagOrganization) || e.Value == "" || seen[key] {
+		if seen[key] {
 			continue
 		}
 		seen[key] = true

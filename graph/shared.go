@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/cognism/graphql-gateway/internal/stack"
 )
 
 // maxSharedBody is the largest upstream body a shared GET holds in memory,
@@ -47,7 +49,11 @@ func (t *sharedGets) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.base.RoundTrip(req)
 	}
 
-	result := t.group.DoChan(sharedKey(req), func() (any, error) { return t.send(req) })
+	result := t.group.DoChan(sharedKey(req), func() (any, error) {
+		// DoChan runs this in a new goroutine, which sends through net/http.
+		stack.Grow()
+		return t.send(req)
+	})
 	select {
 	case r := <-result:
 		if r.Err != nil {

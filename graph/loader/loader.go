@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/cognism/graphql-gateway/cognism"
+	"github.com/cognism/graphql-gateway/internal/stack"
 )
 
 // DefaultConcurrency is the default number of upstream calls one loader
@@ -240,6 +241,8 @@ func runBatch[K comparable, V any](
 			continue
 		}
 		group.Go(func() error {
+			// The call runs through net/http in this new goroutine.
+			stack.Grow()
 			defer func() { <-sem }()
 			result.Data, result.Error = safeFetch(sends.traced(ctx, i), key, fetch)
 			done(key, result)
