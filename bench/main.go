@@ -443,7 +443,13 @@ func post(url, query string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("unexpected status %s: expected 200 OK", resp.Status)
 	}
-	return io.ReadAll(resp.Body)
+	// The gateway declares the length, so the body is read into one buffer
+	// of that size rather than one that doubles as it fills.
+	out := bytes.NewBuffer(make([]byte, 0, max(resp.ContentLength, 0)+bytes.MinRead))
+	if _, err := out.ReadFrom(resp.Body); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // decodeData returns the data of a GraphQL response body, failing on any

@@ -820,3 +820,45 @@ func TestGetMutationErrorHasCode(t *testing.T) {
 		t.Errorf("code = %q, want %s", out.code(), graph.CodeBadRequest)
 	}
 }
+
+func TestResponsesDeclareTheirLength(t *testing.T) {
+	g := newGateway(t)
+	query := `{ documents(search: {sources: ` + allSources + `, keywords: ["appoints"]}) {
+		documents { id headline }
+	} }`
+	requests := map[string]func() (*http.Response, error){
+		"POST": func() (*http.Response, error) {
+			body, _ := json.Marshal(map[string]string{"query": query})
+			return http.Post(g.url, "application/json", bytes.NewReader(body))
+		},
+		"GET": func() (*http.Response, error) {
+			return http.Get(g.url + "?query=" + url.QueryEscape(query))
+		},
+		"POST rejected": func() (*http.Response, error) {
+			return http.Post(g.url, "application/json", strings.NewReader(`{"query": "{ nope }"}`))
+		},
+	}
+	for name, send := range requests {
+		t.Run(name, func(t *testing.T) {
+			resp, err := send()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			if len(body) < 100 && name != "POST rejected" {
+				t.Fatalf("body %s is too short to have the documents", body)
+			}
+			if resp.ContentLength != int64(len(body)) {
+				t.Errorf("Content-Length %d, want the body's %d bytes", resp.ContentLength, len(body))
+			}
+			if len(resp.TransferEncoding) > 0 {
+				t.Errorf("Transfer-Encoding %v, want none for a body of known length", resp.TransferEncoding)
+			}
+		})
+	}
+}

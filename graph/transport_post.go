@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -109,6 +110,13 @@ func writeEncoded(w http.ResponseWriter, resp *graphql.Response, logger *slog.Lo
 			"the response could not be encoded; retry, and report it if it persists")
 		return
 	}
+	writeBody(w, body)
+}
+
+// writeBody writes a whole response body with its Content-Length, so that
+// the body is not chunked and a client can size its buffer at once.
+func writeBody(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
 }
 
@@ -192,5 +200,5 @@ func writeResponse(w http.ResponseWriter, resp *graphql.Response, logger *slog.L
 	} else {
 		out = append(out, '}')
 	}
-	_, _ = w.Write(out)
+	writeBody(w, out)
 }
