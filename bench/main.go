@@ -3,7 +3,9 @@
 // resolve each query and the calls without loaders, then latency with a
 // fixed latency per upstream request against the target of dependency
 // depth times that latency plus 15 ms, both against the live sandbox and
-// against replays of its recorded responses.
+// against replays of its recorded responses. A timed gateway runs in a
+// process of its own, as deployed, or in the benchmark's process beside
+// the sandbox.
 //
 //	go run ./bench                 print the Markdown tables of BENCHMARKS.md
 //	go run ./bench -runs 50 -latency 20ms -scale 1
@@ -13,6 +15,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,7 +43,13 @@ import (
 const overhead = 15 * time.Millisecond
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == serveGatewayCommand {
+		err = serveGateway(os.Args[2:])
+	} else {
+		err = run(context.Background(), os.Args[1:], os.Stdout)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -54,6 +63,7 @@ type options struct {
 	concurrency []int
 	queries     []queries.Query
 	replays     []bool
+	processes   []gatewayProcess
 	cpuProfile  string
 }
 
@@ -65,7 +75,8 @@ func parseOptions(args []string) (options, error) {
 	concurrency := fs.String("concurrency", "8,256", "comma-separated per-loader upstream concurrency bounds to time")
 	names := fs.String("queries", "Q1,Q2,Q3", "comma-separated queries to measure")
 	upstreams := fs.String("upstreams", "sandbox,replay", "comma-separated upstreams to time: sandbox, replay")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the latency runs to this file")
+	processes := fs.String("gateway", "own,bench", "comma-separated processes to run the timed gateway in: own (apart from the sandbox), bench (the benchmark's)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the latency runs to this file, and that of a gateway in its own process to the file with .gateway appended")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -94,6 +105,14 @@ func parseOptions(args []string) (options, error) {
 			opts.replays = append(opts.replays, true)
 		default:
 			return options{}, fmt.Errorf("invalid -upstreams %q: expected sandbox, replay or sandbox,replay", *upstreams)
+		}
+	}
+	for _, name := range strings.Split(*processes, ",") {
+		switch p := gatewayProcess(strings.TrimSpace(name)); p {
+		case ownProcess, benchProcess:
+			opts.processes = append(opts.processes, p)
+		default:
+			return options{}, fmt.Errorf("invalid -gateway %q: expected own, bench or own,bench", *processes)
 		}
 	}
 	if opts.runs < 1 {
@@ -155,6 +174,16 @@ type bench struct {
 
 // gateway serves the GraphQL handler over the sandbox with cfg's options.
 func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
+	h, err := b.handler(mutate)
+	if err != nil {
+		return nil, err
+	}
+	return httptest.NewServer(h), nil
+}
+
+// handler returns the GraphQL handler over the API at b.apiURL with the
+// server's HTTP transports and cfg's options.
+func (b *bench) handler(mutate func(*graph.Config)) (http.Handler, error) {
 	cfg := graph.Config{
 		DefaultCredentials: cognism.Credentials{AccessToken: sandbox.DefaultAccessToken, SecretKey: sandbox.DefaultSecretKey},
 		Logger:             b.logger,
@@ -178,11 +207,7 @@ func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
 		return nil, err
 	}
 	cfg.Client = client
-	h, err := graph.NewHandler(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return httptest.NewServer(h), nil
+	return graph.NewHandler(cfg)
 }
 
 // callTable prints upstream calls with loaders, the minimum and without
@@ -258,16 +283,18 @@ func (b *bench) resetStats() error {
 // and show the gateway's own overhead.
 func (b *bench) latencyTable(out io.Writer, opts options) error {
 	fmt.Fprintf(out, "Latency over %d runs each, with %s added to every upstream request:\n\n", opts.runs, opts.latency)
-	fmt.Fprintln(out, "| query | depth | target (depth × latency + 15 ms) | upstream | loader concurrency | upstream waves | median | p90 | max | median within target |")
-	fmt.Fprintln(out, "|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintln(out, "| query | depth | target (depth × latency + 15 ms) | upstream | gateway process | loader concurrency | upstream waves | median | p90 | max | median within target |")
+	fmt.Fprintln(out, "|---|---:|---:|---|---|---:|---:|---:|---:|---:|---|")
 	for _, q := range opts.queries {
 		for _, replay := range opts.replays {
 			if err := b.setUpstream(replay, opts.latency); err != nil {
 				return err
 			}
-			for _, limit := range opts.concurrency {
-				if err := b.latencyRow(out, q, opts, replay, limit); err != nil {
-					return err
+			for _, process := range opts.processes {
+				for _, limit := range opts.concurrency {
+					if err := b.latencyRow(out, q, opts, replay, process, limit); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -287,14 +314,20 @@ func (b *bench) setUpstream(replay bool, latency time.Duration) error {
 }
 
 // latencyRow times q through a gateway with the given loader bound.
-func (b *bench) latencyRow(out io.Writer, q queries.Query, opts options, replay bool, limit int) error {
-	gw, err := b.gateway(func(c *graph.Config) { c.UpstreamConcurrency = limit })
+func (b *bench) latencyRow(
+	out io.Writer,
+	q queries.Query,
+	opts options,
+	replay bool,
+	process gatewayProcess,
+	limit int,
+) error {
+	gw, err := b.startGateway(process, limit, opts.cpuProfile)
 	if err != nil {
 		return err
 	}
-	defer gw.Close()
 	times, waves, err := b.timeRuns(gw.URL, q, opts.runs)
-	if err != nil {
+	if err := errors.Join(err, gw.stop()); err != nil {
 		return err
 	}
 
@@ -308,8 +341,8 @@ func (b *bench) latencyRow(out io.Writer, q queries.Query, opts options, replay 
 	if replay {
 		upstream = "replay"
 	}
-	fmt.Fprintf(out, "| %s | %d | %s | %s | %d | %d | %s | %s | %s | %s |\n",
-		q.Name, q.Depth, ms(target), upstream, limit, waves, ms(median), ms(p90), ms(worst), verdict)
+	fmt.Fprintf(out, "| %s | %d | %s | %s | %s | %d | %d | %s | %s | %s | %s |\n",
+		q.Name, q.Depth, ms(target), upstream, process, limit, waves, ms(median), ms(p90), ms(worst), verdict)
 	return nil
 }
 
