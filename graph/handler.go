@@ -120,6 +120,9 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 			if r.Method == http.MethodPost && !checkPostBody(w, r, body) {
 				return
 			}
+		} else if r.Method == http.MethodPost && r.Header.Get("Upgrade") == "" &&
+			!checkPostBody(w, r, nil) {
+			return
 		}
 
 		creds, err := credentialsFrom(r.Header, cfg.DefaultCredentials)
@@ -181,6 +184,11 @@ func checkMethod(w http.ResponseWriter, r *http.Request) bool {
 // reports whether the request may go on.
 func checkPostBody(w http.ResponseWriter, r *http.Request, body []byte) bool {
 	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
+			`request body is empty: send a JSON object with a query, such as {"query": "{ __typename }"}`)
+		return false
+	}
 	if bytes.HasPrefix(trimmed, []byte("[")) {
 		writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
 			"batching is not supported: send one operation per request as a JSON object")

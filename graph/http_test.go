@@ -74,6 +74,8 @@ func TestMalformedRequests(t *testing.T) {
 		wantInBody              string
 	}{
 		{"invalid JSON", "application/json", `{"query": `, http.StatusBadRequest, "errors"},
+		{"empty body", "application/json", "", http.StatusBadRequest, "request body is empty"},
+		{"blank body", "application/json", " \n\t", http.StatusBadRequest, "request body is empty"},
 		{"query not a string", "application/json", `{"query": 42}`, http.StatusBadRequest, "errors"},
 		{"syntax error", "application/json", `{"query": "{ company(name: "}`, http.StatusOK, "GRAPHQL_PARSE_FAILED"},
 		{"unknown field", "application/json", `{"query": "{ nope }"}`, http.StatusOK, "GRAPHQL_VALIDATION_FAILED"},
@@ -761,6 +763,32 @@ func TestSeveralOperationsNeedOperationName(t *testing.T) {
 	msg := resp.Errors[0].Message
 	if !strings.Contains(msg, "2 operations") || !strings.Contains(msg, "operationName") {
 		t.Errorf("message = %q, want it to count the operations and name operationName", msg)
+	}
+}
+
+func TestUnknownOperationNameSaysWhatToSend(t *testing.T) {
+	g := newGateway(t)
+	cases := []struct {
+		name, query, want string
+	}{
+		{"anonymous operation", `{ __typename }`, "omit operationName"},
+		{"named operations", `query A { __typename } query B { __typename }`, "defines A, B"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]string{"query": c.query, "operationName": "Missing"})
+			resp, raw := post(t, g.url, "application/json", string(body))
+
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("status %d, want 200 under application/json", resp.StatusCode)
+			}
+			if !strings.Contains(raw, `operation \"Missing\" not found`) {
+				t.Errorf("body %s does not name the missing operation", raw)
+			}
+			if !strings.Contains(raw, c.want) {
+				t.Errorf("body %s does not say %q", raw, c.want)
+			}
+		})
 	}
 }
 

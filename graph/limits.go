@@ -160,6 +160,10 @@ func missingOperation(doc *ast.QueryDocument, name string) *gqlerror.Error {
 		return codedErrorf(CodeBadRequest, "the document has %d operations (%s); "+
 			"set operationName to the one to run", len(doc.Operations), strings.Join(names, ", "))
 	}
+	if len(names) == 0 {
+		return codedErrorf(CodeBadRequest, "operation %s not found; the document's operation "+
+			"has no name, so omit operationName to run it", truncateInput(name))
+	}
 	return codedErrorf(CodeBadRequest, "operation %s not found; the document defines %s",
 		truncateInput(name), strings.Join(names, ", "))
 }
