@@ -33,8 +33,10 @@ func TestDocumentSearchAsksUpstreamForSelectedFieldsOnly(t *testing.T) {
 	for _, c := range []struct {
 		name, selection, want string
 	}{
-		{"joins", `documents { organizations { name } quotations { speakerName speaker { fullName } } }`,
-			"uid,entities,quotations"},
+		{
+			"joins", `documents { organizations { name } quotations { speakerName speaker { fullName } } }`,
+			"uid,entities,quotations",
+		},
 		{"plain fields", `documents { __typename headline date externalId }`, "uid,eid,headline,date"},
 		{"fragment and alias", `news: documents { ...F }`, "uid,url,photos"},
 		{"skipped field", `documents { id abstract @skip(if: true) }`, "uid"},
