@@ -76,7 +76,7 @@ func parseOptions(args []string) (options, error) {
 	names := fs.String("queries", "Q1,Q2,Q3", "comma-separated queries to measure")
 	upstreams := fs.String("upstreams", "sandbox,replay", "comma-separated upstreams to time: sandbox, replay")
 	processes := fs.String("gateway", "own,bench", "comma-separated processes to run the timed gateway in: own (apart from the sandbox), bench (the benchmark's)")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the latency runs to this file, and that of a gateway in its own process to the file with .gateway appended")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the latency runs to this file, and that of each gateway in its own process to this file with .gateway-QUERY-UPSTREAM-CONCURRENCY appended")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -322,7 +322,15 @@ func (b *bench) latencyRow(
 	process gatewayProcess,
 	limit int,
 ) error {
-	gw, err := b.startGateway(process, limit, opts.cpuProfile)
+	upstream := "sandbox"
+	if replay {
+		upstream = "replay"
+	}
+	gatewayProfile := ""
+	if opts.cpuProfile != "" {
+		gatewayProfile = fmt.Sprintf("%s.gateway-%s-%s-%d", opts.cpuProfile, q.Name, upstream, limit)
+	}
+	gw, err := b.startGateway(process, limit, gatewayProfile)
 	if err != nil {
 		return err
 	}
@@ -336,10 +344,6 @@ func (b *bench) latencyRow(
 	verdict := "yes"
 	if median > target {
 		verdict = "no"
-	}
-	upstream := "sandbox"
-	if replay {
-		upstream = "replay"
 	}
 	fmt.Fprintf(out, "| %s | %d | %s | %s | %s | %d | %d | %s | %s | %s | %s |\n",
 		q.Name, q.Depth, ms(target), upstream, process, limit, waves, ms(median), ms(p90), ms(worst), verdict)

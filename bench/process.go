@@ -41,7 +41,7 @@ type timedGateway struct {
 
 // startGateway serves a gateway with the loader bound limit over the
 // sandbox, in the process given. A gateway in its own process writes its
-// CPU profile to cpuProfile with ".gateway" appended, if cpuProfile is set.
+// CPU profile to cpuProfile, if cpuProfile is set.
 func (b *bench) startGateway(process gatewayProcess, limit int, cpuProfile string) (*timedGateway, error) {
 	if process == benchProcess {
 		srv, err := b.gateway(func(c *graph.Config) { c.UpstreamConcurrency = limit })
@@ -57,7 +57,7 @@ func (b *bench) startGateway(process gatewayProcess, limit int, cpuProfile strin
 	}
 	args := []string{serveGatewayCommand, "-api", b.apiURL, "-concurrency", strconv.Itoa(limit)}
 	if cpuProfile != "" {
-		args = append(args, "-cpuprofile", cpuProfile+".gateway")
+		args = append(args, "-cpuprofile", cpuProfile)
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Stderr = os.Stderr

@@ -179,11 +179,14 @@ func checkMethod(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// jsonWhitespace holds the characters JSON allows around a value.
+const jsonWhitespace = " \t\r\n"
+
 // checkPostBody rejects a POST body that is not one GraphQL request object,
 // with a message that quotes at most maxEchoedInput characters of it. It
 // reports whether the request may go on.
 func checkPostBody(w http.ResponseWriter, r *http.Request, body []byte) bool {
-	trimmed := bytes.TrimSpace(body)
+	trimmed := bytes.Trim(body, jsonWhitespace)
 	if len(trimmed) == 0 {
 		writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
 			`request body is empty: send a JSON object with a query, such as {"query": "{ __typename }"}`)
@@ -278,9 +281,13 @@ type jsonStatusWriter struct {
 	failed bool
 }
 
-// WriteHeader rewrites 422 for application/json responses.
+// WriteHeader rewrites 422 for application/json responses. After a 4xx
+// status it drops any Content-Length, because Write may shorten the body.
 func (w *jsonStatusWriter) WriteHeader(status int) {
 	w.failed = status >= 400 && status < 500
+	if w.failed {
+		w.Header().Del("Content-Length")
+	}
 	if status == http.StatusUnprocessableEntity &&
 		strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
 		status = http.StatusOK

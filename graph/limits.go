@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -150,22 +151,41 @@ func missingOperation(doc *ast.QueryDocument, name string) *gqlerror.Error {
 	names := make([]string, 0, len(doc.Operations))
 	for _, op := range doc.Operations {
 		if op.Name != "" {
-			names = append(names, op.Name)
+			names = append(names, cutName(op.Name))
 		}
 	}
+	anonymous := len(doc.Operations) - len(names)
 	if len(names) > 10 {
 		names = append(names[:10], "...")
 	}
-	if name == "" {
+
+	switch {
+	case anonymous == 1 && len(doc.Operations) == 1:
+		return codedErrorf(CodeBadRequest, "operation %s not found; the document's operation "+
+			"has no name, so omit operationName to run it", truncateInput(name))
+	case anonymous > 0:
+		msg := fmt.Sprintf("the document has %d operations, %d of them without a name; "+
+			"name each operation, then set operationName to the one to run",
+			len(doc.Operations), anonymous)
+		if name != "" {
+			msg = fmt.Sprintf("operation %s not found; %s", truncateInput(name), msg)
+		}
+		return codedErrorf(CodeBadRequest, "%s", msg)
+	case name == "":
 		return codedErrorf(CodeBadRequest, "the document has %d operations (%s); "+
 			"set operationName to the one to run", len(doc.Operations), strings.Join(names, ", "))
 	}
-	if len(names) == 0 {
-		return codedErrorf(CodeBadRequest, "operation %s not found; the document's operation "+
-			"has no name, so omit operationName to run it", truncateInput(name))
-	}
 	return codedErrorf(CodeBadRequest, "operation %s not found; the document defines %s",
 		truncateInput(name), strings.Join(names, ", "))
+}
+
+// cutName cuts an operation name, which GraphQL limits to ASCII letters,
+// digits and underscores, to maxEchoedInput characters.
+func cutName(name string) string {
+	if len(name) > maxEchoedInput {
+		return name[:maxEchoedInput] + "..."
+	}
+	return name
 }
 
 // CodeErrorsOmitted marks the error that stands for those past MaxErrors.

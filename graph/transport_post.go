@@ -110,13 +110,6 @@ func writeEncoded(w http.ResponseWriter, resp *graphql.Response, logger *slog.Lo
 			"the response could not be encoded; retry, and report it if it persists")
 		return
 	}
-	writeBody(w, body)
-}
-
-// writeBody writes a whole response body with its Content-Length, so that
-// the body is not chunked and a client can size its buffer at once.
-func writeBody(w http.ResponseWriter, body []byte) {
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
 }
 
@@ -200,5 +193,8 @@ func writeResponse(w http.ResponseWriter, resp *graphql.Response, logger *slog.L
 	} else {
 		out = append(out, '}')
 	}
-	writeBody(w, out)
+	// The whole body is known, so it goes with its length rather than in
+	// chunks, and a client can size its buffer at once.
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	_, _ = w.Write(out)
 }
