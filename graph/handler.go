@@ -101,6 +101,12 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 		if !checkMethod(w, r) {
 			return
 		}
+		if r.Method != http.MethodGet {
+			// Only a GET opens a websocket, so an Upgrade header on any
+			// other request is ignored, as HTTP lets a server do, and the
+			// request is served as plain HTTP.
+			r.Header.Del("Upgrade")
+		}
 		if r.ContentLength > cfg.MaxBodyBytes {
 			writeBodyTooLarge(w, cfg.MaxBodyBytes)
 			return

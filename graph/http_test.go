@@ -812,6 +812,32 @@ func TestLargeRejectedResponseIsFramed(t *testing.T) {
 	}
 }
 
+func TestPostWithUpgradeHeaderIsPlainHTTP(t *testing.T) {
+	g := newGateway(t)
+	for _, body := range []string{`{"query": "{ __typename }"}`, ""} {
+		req, _ := http.NewRequest(http.MethodPost, g.url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Connection", "Upgrade")
+		req.Header.Set("Upgrade", "websocket")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("body %q: Content-Type %q, want a JSON response", body, ct)
+		}
+		if body != "" && !strings.Contains(string(raw), `"__typename":"Query"`) {
+			t.Errorf("body %q: response %s, want the query's data", body, raw)
+		}
+		if body == "" && !strings.Contains(string(raw), "request body is empty") {
+			t.Errorf("empty body: response %s, want the empty-body error", raw)
+		}
+	}
+}
+
 func TestUnknownOperationNameSaysWhatToSend(t *testing.T) {
 	g := newGateway(t)
 	cases := []struct {
