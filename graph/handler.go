@@ -210,12 +210,16 @@ func checkPostBody(w http.ResponseWriter, r *http.Request, body []byte) bool {
 		Variables     map[string]any `json:"variables"`
 		Extensions    map[string]any `json:"extensions"`
 	}
-	err := json.Unmarshal(trimmed, &params)
-	if err == nil {
-		return true
+	if err := json.Unmarshal(trimmed, &params); err != nil {
+		writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest, describeBodyError(err, trimmed))
+		return false
 	}
-	writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest, describeBodyError(err, trimmed))
-	return false
+	if params.Query == nil || strings.TrimSpace(*params.Query) == "" {
+		writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
+			`request has no query: set "query" to a GraphQL document, such as {"query": "{ __typename }"}`)
+		return false
+	}
+	return true
 }
 
 // describeBodyError explains why a request body does not decode, without

@@ -75,6 +75,9 @@ func TestMalformedRequests(t *testing.T) {
 	}{
 		{"invalid JSON", "application/json", `{"query": `, http.StatusBadRequest, "errors"},
 		{"empty body", "application/json", "", http.StatusBadRequest, "request body is empty"},
+		{"empty object", "application/json", "{}", http.StatusBadRequest, "request has no query"},
+		{"null body", "application/json", "null", http.StatusBadRequest, "request has no query"},
+		{"empty query", "application/json", `{"query": " "}`, http.StatusBadRequest, "request has no query"},
 		{"blank body", "application/json", " \n\t", http.StatusBadRequest, "request body is empty"},
 		{"form feed body", "application/json", "\f", http.StatusBadRequest, "not valid JSON"},
 		{"no-break space body", "application/json", "\u00a0", http.StatusBadRequest, "not valid JSON"},
