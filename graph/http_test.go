@@ -88,7 +88,7 @@ func TestMalformedRequests(t *testing.T) {
 		{"control character literal", "application/json", `{"query": "{ company(name: \"\u0000\") { name } }"}`, http.StatusOK, "GRAPHQL_PARSE_FAILED"},
 		{"control characters in variable", "application/json", `{"query": "query ($n: String!) { company(name: $n) { name } }", "variables": {"n": "\u0000\u0007\ud800\u202e%00%2F.."}}`, http.StatusOK, `"company":null`},
 		{"long variable", "application/json", `{"query": "query ($n: String!) { company(name: $n) { name } }", "variables": {"n": "` + strings.Repeat("é", 20000) + `"}}`, http.StatusOK, `"company"`},
-		{"too many tokens", "application/json", `{"query": "{ ` + strings.Repeat("__typename ", 20000) + `}"}`, http.StatusOK, "token limit"},
+		{"too many tokens", "application/json", `{"query": "{ ` + strings.Repeat("__typename ", 20000) + `}"}`, http.StatusOK, "QUERY_TOO_LARGE"},
 		{"deep JSON variables", "application/json", `{"query": "{ __typename }", "variables": {"a": ` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}}`, http.StatusOK, "__typename"},
 	}
 	for _, tc := range cases {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -90,6 +91,11 @@ func (documentCheck) Validate(graphql.ExecutableSchema) error { return nil }
 // gqlgen reports their errors.
 func (c documentCheck) MutateOperationParameters(ctx context.Context, params *graphql.RawParams) *gqlerror.Error {
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, c.tokens)
+	var parseErr *gqlerror.Error
+	if errors.As(err, &parseErr) && strings.HasPrefix(parseErr.Message, "exceeded token limit") {
+		return codedErrorf(CodeQueryTooLarge, "document exceeds the token limit of %d; "+
+			"send a shorter document, with fragments for the selections it repeats", c.tokens)
+	}
 	if err != nil {
 		return nil
 	}
@@ -394,7 +400,8 @@ func (d depthLimit) MutateOperationContext(_ context.Context, op *graphql.Operat
 	if depth <= d.max {
 		return nil
 	}
-	err := gqlerror.Errorf("operation is nested %d levels deep; the limit is %d", depth, d.max)
+	err := gqlerror.Errorf("operation is nested %d levels deep; the limit is %d. "+
+		"Select fewer nested levels, or fetch the deeper ones in a second operation", depth, d.max)
 	err.Extensions = map[string]any{"code": codeDepthLimit}
 	return err
 }
