@@ -150,6 +150,25 @@ func TestGetWithInvalidVariablesSaysWhy(t *testing.T) {
 	}
 }
 
+func TestGetWithInvalidExtensionsShowsAnObject(t *testing.T) {
+	g := newGateway(t)
+	query := url.Values{"query": {`{ __typename }`}, "extensions": {`[]`}}
+
+	resp, err := http.Get(g.url + "?" + query.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status = %d, want 400", resp.StatusCode)
+	}
+	if !strings.Contains(string(body), "extensions=") || strings.Contains(string(body), "IBM") {
+		t.Errorf("body %s does not show an extensions object", body)
+	}
+}
+
 func TestGetAllowsQueriesOnly(t *testing.T) {
 	g := newGateway(t)
 

@@ -39,11 +39,14 @@ func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return
 	}
 
-	for _, param := range []string{"variables", "extensions"} {
-		if raw := values.Get(param); raw != "" && !isJSONObject(raw) {
+	for _, param := range []struct{ name, example string }{
+		{"variables", `{"name":"IBM"}`},
+		{"extensions", `{"tracing":true}`},
+	} {
+		if raw := values.Get(param.name); raw != "" && !isJSONObject(raw) {
 			writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest, fmt.Sprintf(
 				"%s parameter is not a JSON object: pass it URL-encoded, such as %s=%s",
-				param, param, url.QueryEscape(`{"name":"IBM"}`)))
+				param.name, param.name, url.QueryEscape(param.example)))
 			return
 		}
 	}

@@ -66,6 +66,21 @@ func TestSocketCloseCodes(t *testing.T) {
 	}
 }
 
+func TestSocketInvalidJSONCloseSaysWhatToSend(t *testing.T) {
+	g := startGateway(t, options{})
+	c := dial(t, g, live.ProtocolTransportWS, nil)
+
+	c.send("{not json")
+	frame := c.closeFrame()
+
+	if frame.Code != live.CloseInvalidMessage {
+		t.Errorf("close code = %d, want %d", frame.Code, live.CloseInvalidMessage)
+	}
+	if !strings.Contains(frame.Text, "JSON object with a type") {
+		t.Errorf("close reason %q does not say what to send", frame.Text)
+	}
+}
+
 func TestSocketCredentialsFromInitPayload(t *testing.T) {
 	g := startGateway(t, options{})
 	payloads := map[string]map[string]any{

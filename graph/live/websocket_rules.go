@@ -29,7 +29,7 @@ var (
 func (c *socket) handle(data []byte) {
 	var msg clientMessage
 	if err := json.Unmarshal(data, &msg); err != nil || msg.Type == "" {
-		c.reject(CloseInvalidMessage, "Invalid message received")
+		c.reject(CloseInvalidMessage, "Invalid message received: send a JSON object with a type")
 		return
 	}
 
