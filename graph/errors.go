@@ -266,6 +266,17 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
+// addFieldLocation sets the location of an argument error that has none to
+// the position of the field the argument belongs to, so that a client can
+// point at it in the document.
+func addFieldLocation(ctx context.Context, gqlErr *gqlerror.Error) {
+	fc := graphql.GetFieldContext(ctx)
+	if len(gqlErr.Locations) > 0 || fc == nil || fc.Field.Field == nil || fc.Field.Position == nil {
+		return
+	}
+	gqlErr.Locations = []gqlerror.Location{{Line: fc.Field.Position.Line, Column: fc.Field.Position.Column}}
+}
+
 // presentError turns a resolver error into a GraphQL error at the field's
 // path with extensions.code and extensions.status. Errors that gqlgen
 // already coded (parse and validation failures) keep their code.
@@ -285,10 +296,12 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	switch {
 	case isInputError(inner):
 		gqlErr.Message, gqlErr.Path = argumentMessage(ctx, gqlErr, inner)
+		addFieldLocation(ctx, gqlErr)
 	case insideArguments(ctx, gqlErr):
 		// gqlgen rejected an argument's value, such as an unknown enum
 		// value inside an input object, before the resolver ran.
 		gqlErr.Message, gqlErr.Path = argumentMessage(ctx, gqlErr, inner)
+		addFieldLocation(ctx, gqlErr)
 		c = classification{CodeBadUserInput, http.StatusBadRequest, gqlErr.Message}
 	default:
 		gqlErr.Message = c.message

@@ -220,6 +220,29 @@ func TestInvalidScalarNamesArgument(t *testing.T) {
 	}
 }
 
+func TestArgumentErrorPointsAtItsField(t *testing.T) {
+	g := newGateway(t)
+	cases := map[string]string{
+		"invalid date": "{\n  __typename\n  events(filter: {dateFrom: \"20.04.2016\"}) { nodes { id } }\n}",
+		"unknown enum in input object": "query ($o: PipelineOperator!) {\n  __typename\n" +
+			"  searchEvents(search: {dateFrom: \"2020-01-01\", dateTo: \"2020-02-01\",\n" +
+			"    pipeline: [{name: \"type\", operator: $o, values: [\"x\"]}]}) { nodes { id } }\n}",
+	}
+	for name, query := range cases {
+		t.Run(name, func(t *testing.T) {
+			resp := g.do(query, map[string]any{"o": "eq"}, nil)
+
+			if resp.code() != graph.CodeBadUserInput {
+				t.Fatalf("errors %+v, want %s", resp.Errors, graph.CodeBadUserInput)
+			}
+			want := location{Line: 3, Column: 3}
+			if got := resp.Errors[0].Locations; len(got) != 1 || got[0] != want {
+				t.Errorf("locations %+v, want [%+v], the field with the argument", got, want)
+			}
+		})
+	}
+}
+
 func TestInvalidScalarVariableNamesArgument(t *testing.T) {
 	g := newGateway(t)
 

@@ -128,7 +128,14 @@ func newGatewayOver(t *testing.T, baseURL string, mutate ...func(*graph.Config))
 type gqlError struct {
 	Message    string         `json:"message"`
 	Path       []any          `json:"path"`
+	Locations  []location     `json:"locations"`
 	Extensions map[string]any `json:"extensions"`
+}
+
+// location is a position in the GraphQL document.
+type location struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
 }
 
 // response is a decoded GraphQL response.
