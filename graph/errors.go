@@ -360,5 +360,40 @@ func argumentMessage(ctx context.Context, gqlErr *gqlerror.Error, err error) (st
 		}
 	}
 	arg := strings.ReplaceAll(strings.Join(parts, "."), ".[", "[")
+	if name := variableAt(fc.Field.Arguments, gqlErr.Path[len(fieldPath):]); name != "" {
+		arg += " (variable $" + name + ")"
+	}
 	return fmt.Sprintf("invalid argument %s: %s", arg, err), fieldPath
+}
+
+// variableAt returns the name of the variable that supplies the argument
+// value at path, or one of the values containing it, or "" when the
+// document writes the value out.
+func variableAt(args ast.ArgumentList, path ast.Path) string {
+	if len(path) == 0 {
+		return ""
+	}
+	name, ok := path[0].(ast.PathName)
+	if !ok || args.ForName(string(name)) == nil {
+		return ""
+	}
+	value := args.ForName(string(name)).Value
+	for _, el := range path[1:] {
+		if value == nil || value.Kind == ast.Variable {
+			break
+		}
+		switch el := el.(type) {
+		case ast.PathName:
+			value = value.Children.ForName(string(el))
+		case ast.PathIndex:
+			if int(el) >= len(value.Children) {
+				return ""
+			}
+			value = value.Children[el].Value
+		}
+	}
+	if value == nil || value.Kind != ast.Variable {
+		return ""
+	}
+	return value.Raw
 }

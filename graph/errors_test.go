@@ -255,6 +255,23 @@ func TestInvalidScalarVariableNamesArgument(t *testing.T) {
 	if msg := resp.Errors[0].Message; !strings.Contains(msg, "yesterday") {
 		t.Errorf("message %q should show the rejected value", msg)
 	}
+	if msg := resp.Errors[0].Message; !strings.Contains(msg, "filter.dateFrom (variable $f)") {
+		t.Errorf("message %q should name the argument and the variable", msg)
+	}
+}
+
+func TestInvalidObjectVariableNamesVariable(t *testing.T) {
+	g := newGateway(t)
+
+	resp := g.do(`query ($f: EventFilter) { events(filter: $f) { nodes { id } } }`,
+		map[string]any{"f": map[string]any{"dateTo": "20.04.2016"}}, nil)
+
+	if resp.code() != graph.CodeBadUserInput {
+		t.Fatalf("code = %q, want %s (errors %+v)", resp.code(), graph.CodeBadUserInput, resp.Errors)
+	}
+	if msg := resp.Errors[0].Message; !strings.Contains(msg, "filter.dateTo (variable $f)") {
+		t.Errorf("message %q should name the argument and the variable", msg)
+	}
 }
 
 func TestUpstreamErrorMessageIsPlain(t *testing.T) {
