@@ -386,7 +386,7 @@ func variableAt(args ast.ArgumentList, path ast.Path) string {
 		case ast.PathName:
 			value = value.Children.ForName(string(el))
 		case ast.PathIndex:
-			if int(el) >= len(value.Children) {
+			if el < 0 || int(el) >= len(value.Children) {
 				return ""
 			}
 			value = value.Children[el].Value
