@@ -172,7 +172,8 @@ type bench struct {
 	recorder *recorder
 }
 
-// gateway serves the GraphQL handler over the sandbox with cfg's options.
+// gateway serves the GraphQL handler over the sandbox with the options
+// that mutate sets.
 func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
 	h, err := b.handler(mutate)
 	if err != nil {
@@ -182,7 +183,7 @@ func (b *bench) gateway(mutate func(*graph.Config)) (*httptest.Server, error) {
 }
 
 // handler returns the GraphQL handler over the API at b.apiURL with the
-// server's HTTP transports and cfg's options.
+// server's HTTP transports and the options that mutate sets.
 func (b *bench) handler(mutate func(*graph.Config)) (http.Handler, error) {
 	cfg := graph.Config{
 		DefaultCredentials: cognism.Credentials{AccessToken: sandbox.DefaultAccessToken, SecretKey: sandbox.DefaultSecretKey},

@@ -31,6 +31,13 @@ type DocumentSearchOptions struct {
 	Annotations  []string
 }
 
+// DocumentOutputFields lists the document fields that a keyword search's
+// outputFields may name, in the order of a document's JSON.
+var DocumentOutputFields = []string{
+	"uid", "eid", "headline", "subHeadline", "abstract", "url", "date", "author", "source",
+	"annotations", "photos", "videos", "entities", "quotations",
+}
+
 // ErrNoSources is returned for a document search without a source.
 var ErrNoSources = errors.New("cognism: document search needs at least one source")
 

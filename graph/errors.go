@@ -374,10 +374,14 @@ func variableAt(args ast.ArgumentList, path ast.Path) string {
 		return ""
 	}
 	name, ok := path[0].(ast.PathName)
-	if !ok || args.ForName(string(name)) == nil {
+	if !ok {
 		return ""
 	}
-	value := args.ForName(string(name)).Value
+	arg := args.ForName(string(name))
+	if arg == nil {
+		return ""
+	}
+	value := arg.Value
 	for _, el := range path[1:] {
 		if value == nil || value.Kind == ast.Variable {
 			break

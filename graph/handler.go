@@ -111,23 +111,14 @@ func requestMiddleware(cfg *Config, next http.Handler) http.Handler {
 			writeBodyTooLarge(w, cfg.MaxBodyBytes)
 			return
 		}
+		var body []byte
 		if r.Body != nil && r.Body != http.NoBody && r.Header.Get("Upgrade") == "" {
-			body, err := io.ReadAll(io.LimitReader(r.Body, cfg.MaxBodyBytes+1))
-			if err != nil {
-				writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
-					"could not read the request body; send it again")
+			var ok bool
+			if body, ok = bufferBody(w, r, cfg.MaxBodyBytes); !ok {
 				return
 			}
-			if int64(len(body)) > cfg.MaxBodyBytes {
-				writeBodyTooLarge(w, cfg.MaxBodyBytes)
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			if r.Method == http.MethodPost && !checkPostBody(w, r, body) {
-				return
-			}
-		} else if r.Method == http.MethodPost && r.Header.Get("Upgrade") == "" &&
-			!checkPostBody(w, r, nil) {
+		}
+		if r.Method == http.MethodPost && !checkPostBody(w, r, body) {
 			return
 		}
 
@@ -185,7 +176,25 @@ func checkMethod(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// jsonWhitespace holds the characters JSON allows around a value.
+// bufferBody reads the request body of at most limit bytes and puts it
+// back on r for the transports. It responds with the error and reports
+// false when the body cannot be read or is too large.
+func bufferBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		writeCodedHTTPError(w, http.StatusBadRequest, CodeBadRequest,
+			"could not read the request body; send it again")
+		return nil, false
+	}
+	if int64(len(body)) > limit {
+		writeBodyTooLarge(w, limit)
+		return nil, false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, true
+}
+
+// jsonWhitespace is the set of characters JSON allows around a value.
 const jsonWhitespace = " \t\r\n"
 
 // checkPostBody rejects a POST body that is not one GraphQL request object,

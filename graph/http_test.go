@@ -150,21 +150,16 @@ func TestGetWithInvalidVariablesSaysWhy(t *testing.T) {
 	}
 }
 
-func TestGetWithInvalidExtensionsShowsAnObject(t *testing.T) {
+func TestGetInvalidExtensionsHint(t *testing.T) {
 	g := newGateway(t)
 	query := url.Values{"query": {`{ __typename }`}, "extensions": {`[]`}}
 
-	resp, err := http.Get(g.url + "?" + query.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := send(t, http.MethodGet, g.url+"?"+query.Encode(), "", "")
 
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("status = %d, want 400", resp.StatusCode)
 	}
-	if !strings.Contains(string(body), "extensions=") || strings.Contains(string(body), "IBM") {
+	if !strings.Contains(body, "extensions=") || strings.Contains(body, "IBM") {
 		t.Errorf("body %s does not show an extensions object", body)
 	}
 }
@@ -834,7 +829,7 @@ func TestLargeRejectedResponseIsFramed(t *testing.T) {
 	}
 }
 
-func TestPostWithUpgradeHeaderIsPlainHTTP(t *testing.T) {
+func TestPostIgnoresUpgradeHeader(t *testing.T) {
 	g := newGateway(t)
 	for _, body := range []string{`{"query": "{ __typename }"}`, ""} {
 		req, _ := http.NewRequest(http.MethodPost, g.url, strings.NewReader(body))
@@ -860,7 +855,7 @@ func TestPostWithUpgradeHeaderIsPlainHTTP(t *testing.T) {
 	}
 }
 
-func TestUnknownOperationNameSaysWhatToSend(t *testing.T) {
+func TestUnknownOperationNameHint(t *testing.T) {
 	g := newGateway(t)
 	cases := []struct {
 		name, query, want string

@@ -4,14 +4,9 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
-)
 
-// upstreamDocumentFields lists the fields of an upstream document in the
-// order a keyword search's outputFields names them.
-var upstreamDocumentFields = []string{
-	"uid", "eid", "headline", "subHeadline", "abstract", "url", "date", "author", "source",
-	"annotations", "photos", "videos", "entities", "quotations",
-}
+	"github.com/cognism/graphql-gateway/cognism"
+)
 
 // documentFieldSources maps each field of Document to the upstream
 // document field it is read from. __typename reads none.
@@ -65,12 +60,12 @@ func selectedOutputFields(ctx context.Context) []string {
 			}
 		}
 	}
-	if len(needed) == len(upstreamDocumentFields) {
+	if len(needed) == len(cognism.DocumentOutputFields) {
 		return nil
 	}
 
 	out := make([]string, 0, len(needed))
-	for _, name := range upstreamDocumentFields {
+	for _, name := range cognism.DocumentOutputFields {
 		if needed[name] {
 			out = append(out, name)
 		}

@@ -50,7 +50,8 @@ func (t *sharedGets) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	result := t.group.DoChan(sharedKey(req), func() (any, error) {
-		// DoChan runs this in a new goroutine, which sends through net/http.
+		// DoChan runs this in a new goroutine, which makes the upstream
+		// call, deep in net/http.
 		stack.Grow()
 		return t.send(req)
 	})

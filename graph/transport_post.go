@@ -126,10 +126,6 @@ const (
 // header naming no type the server sends means
 // application/graphql-response+json.
 func responseMediaType(accept string) string {
-	const (
-		plainJSON   = "application/json"
-		graphqlJSON = "application/graphql-response+json"
-	)
 	if accept == "" {
 		return plainJSON
 	}

@@ -24,7 +24,7 @@ const (
 
 var (
 	searchFields   = []string{"articleName", "subHeadline", "abstract"}
-	documentFields = []string{"uid", "eid", "headline", "subHeadline", "abstract", "url", "date", "author", "source", "annotations", "photos", "videos", "entities", "quotations"}
+	documentFields = cognism.DocumentOutputFields
 	entityTags     = []string{"ORGANIZATION", "PERSON", "LOCATION"}
 )
 

@@ -66,7 +66,7 @@ func TestSocketCloseCodes(t *testing.T) {
 	}
 }
 
-func TestSocketInvalidJSONCloseSaysWhatToSend(t *testing.T) {
+func TestSocketCloseReasonForInvalidJSON(t *testing.T) {
 	g := startGateway(t, options{})
 	c := dial(t, g, live.ProtocolTransportWS, nil)
 

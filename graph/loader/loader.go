@@ -241,7 +241,7 @@ func runBatch[K comparable, V any](
 			continue
 		}
 		group.Go(func() error {
-			// The call runs through net/http in this new goroutine.
+			// This new goroutine makes the upstream call, deep in net/http.
 			stack.Grow()
 			defer func() { <-sem }()
 			result.Data, result.Error = safeFetch(sends.traced(ctx, i), key, fetch)

@@ -3,7 +3,7 @@
 package stack
 
 // frameSize is the size of Grow's frame. A stack smaller than 8 KiB has
-// to double to 8 KiB to fit it together with the runtime's guard area.
+// to grow to 8 KiB to fit it together with the runtime's guard area.
 const frameSize = 5 << 10
 
 // index is read at run time, so the compiler keeps the whole frame.

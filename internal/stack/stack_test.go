@@ -9,8 +9,8 @@ import (
 // depthBytes is about how deep an upstream call through net/http runs.
 const depthBytes = 4 << 10
 
-// descend calls itself until about bytes of stack are in use, and returns
-// how many frames it used.
+// descend calls itself until about the given number of bytes of stack are
+// in use, and returns how many frames it used.
 //
 //go:noinline
 func descend(bytes int) int {
